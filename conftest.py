@@ -1,0 +1,123 @@
+"""Shared test base: the seeded hub, two organisations A and B, and a persona for every role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from moselle.accounts import actions
+from moselle.accounts.models import ApiToken, Membership, Role, User
+from moselle.organisations.models import HubProfile, Organisation
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.MOSELLE_REQUIRE_STAFF_MFA = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def hub(db: Any) -> HubProfile:
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return HubProfile.objects.select_related("organisation").get()
+
+
+@pytest.fixture
+def org_a(db: Any) -> Organisation:
+    return Organisation.objects.create(name="Alpha Manufacturing", country="LU")
+
+
+@pytest.fixture
+def org_b(db: Any) -> Organisation:
+    return Organisation.objects.create(name="Beta Logistics", country="LU")
+
+
+MakeUser = Callable[..., User]
+
+
+@pytest.fixture
+def make_user(db: Any, hub: HubProfile) -> MakeUser:
+    counter = {"n": 0}
+
+    def make(
+        role: str | None = None,
+        organisation: Organisation | None = None,
+        *,
+        status: str = Membership.Status.ACTIVE,
+        org_admin: bool = False,
+        email: str | None = None,
+        language: str = "en",
+    ) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(
+            email or f"person{counter['n']}@example.org", "correct-horse-battery", full_name=f"Person {counter['n']}",
+            language=language,
+        )
+        if role is not None:
+            target = hub.organisation if role in (Role.HUB_ADMIN, Role.HUB_ADVISOR) and organisation is None else organisation
+            assert target is not None, "give an organisation for this role"
+            actions.membership_create(
+                actor=None, user=user, organisation=target, role=role, status=status, is_org_admin=org_admin
+            )
+        return user
+
+    return make
+
+
+@dataclass
+class Personas:
+    """One user per role in organisation A, the same in B, a pending member and a peer token."""
+
+    hub_admin: User
+    hub_advisor: User
+    a: dict[str, User]
+    b: dict[str, User]
+    pending_a: User
+    peer_key: str
+
+
+ORG_ROLES = (Role.COMPANY_MEMBER, Role.PROVIDER_MEMBER, Role.PARTNER_MEMBER, Role.OBSERVER)
+
+
+@pytest.fixture
+def personas(make_user: MakeUser, org_a: Organisation, org_b: Organisation, hub: HubProfile) -> Personas:
+    a = {role: make_user(role, org_a, org_admin=role != Role.OBSERVER) for role in ORG_ROLES}
+    b = {role: make_user(role, org_b, org_admin=role != Role.OBSERVER) for role in ORG_ROLES}
+    peer_org = Organisation.objects.create(name="Peer Hub", country="FR")
+    peer_user = make_user(email="peer@peer.example")
+    issued = actions.api_token_create(
+        actor=None, name="peer", user=peer_user, role=ApiToken.PEER, organisation=peer_org
+    )
+    return Personas(
+        hub_admin=make_user(Role.HUB_ADMIN),
+        hub_advisor=make_user(Role.HUB_ADVISOR),
+        a=a,
+        b=b,
+        pending_a=make_user(Role.COMPANY_MEMBER, org_a, status=Membership.Status.PENDING),
+        peer_key=issued.key,
+    )
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_for(db: Any) -> Callable[[User, str], str]:
+    def make(user: User, role: str) -> str:
+        return actions.api_token_create(actor=None, name=f"{role} token", user=user, role=role).key
+
+    return make

@@ -1,0 +1,80 @@
+"""The REST API at /api/v1/: one NinjaAPI, one Router per app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from moselle.core.apicommon import TokenAuth, session_auth
+
+api = NinjaAPI(
+    title="Moselle API",
+    version="1",
+    description="The API of a Moselle Digital Innovation Hub instance. Token auth for machines, session auth for the pages.",
+    auth=[TokenAuth(), session_auth],
+    urls_namespace="api-v1",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": field, "message": m} for field, messages in exc.message_dict.items() for m in messages]
+    else:
+        errors = [{"field": "", "message": m} for m in exc.messages]
+    return _error(request, 422, errors[0]["message"] if errors else "Invalid input.", errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for item in exc.errors:
+        loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        errors.append({"field": ".".join(loc), "message": str(item.get("msg", "invalid"))})
+    first = errors[0] if errors else {"field": "", "message": "invalid"}
+    return _error(request, 422, f"{first['field'] or 'input'}: {first['message']}", errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "Forbidden.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Authentication required: send a valid API token or log in.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+def _mount() -> None:
+    from moselle.accounts.api import router as accounts_router
+    from moselle.core.api import router as core_router
+    from moselle.organisations.api import router as organisations_router
+
+    api.add_router("/", core_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/", organisations_router)
+
+
+_mount()
+
+__all__: list[Any] = ["api"]

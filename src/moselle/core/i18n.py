@@ -1,0 +1,49 @@
+"""Text in English, French and German, with a fallback when a language is missing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CODES = ("en", "fr", "de")
+
+
+def pick(value: dict[str, str] | None, language: str | None = None) -> str:
+    """Return the text in ``language``, else English, else French, else German, else ''."""
+    if not value:
+        return ""
+    wanted = (language or get_language() or "en")[:2]
+    for code in (wanted, *LANGUAGE_CODES):
+        text = value.get(code)
+        if text:
+            return text
+    return ""
+
+
+def validate_translated_text(value: Any) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Enter the text as a mapping of language codes to text."))
+    unknown = sorted(set(value) - set(LANGUAGE_CODES))
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s. Use en, fr or de."), params={"codes": ", ".join(unknown)}
+        )
+    if any(not isinstance(text, str) for text in value.values()):
+        raise ValidationError(_("Each translation must be text."))
+    if not any(text.strip() for text in value.values()):
+        raise ValidationError(_("Give the text in at least one language."))
+
+
+class TranslatedTextField(models.JSONField):  # type: ignore[type-arg]
+    """A JSON mapping ``{"en": ..., "fr": ..., "de": ...}``; read it with :func:`pick`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", dict)
+        validators = list(kwargs.pop("validators", []))
+        validators.append(validate_translated_text)
+        kwargs["validators"] = validators
+        super().__init__(*args, **kwargs)
