@@ -33,7 +33,7 @@ run: install
 	MOSELLE_DEMO=1 MOSELLE_REQUIRE_STAFF_MFA=$${MOSELLE_REQUIRE_STAFF_MFA:-0} $(PY) manage.py serve
 
 test: install
-	$(BIN)/pytest $(if $(DATABASE_URL),,-m 'not postgres and not fuzz and not browser') $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 browser: install
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)

@@ -15,6 +15,18 @@ from moselle.accounts.models import ApiToken, Membership, Role, User
 from moselle.organisations.models import HubProfile, Organisation
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` are deselected (not skipped) when the database is SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
@@ -56,11 +68,17 @@ def make_user(db: Any, hub: HubProfile) -> MakeUser:
     ) -> User:
         counter["n"] += 1
         user = User.objects.create_user(
-            email or f"person{counter['n']}@example.org", "correct-horse-battery", full_name=f"Person {counter['n']}",
+            email or f"person{counter['n']}@example.org",
+            "correct-horse-battery",
+            full_name=f"Person {counter['n']}",
             language=language,
         )
         if role is not None:
-            target = hub.organisation if role in (Role.HUB_ADMIN, Role.HUB_ADVISOR) and organisation is None else organisation
+            target = (
+                hub.organisation
+                if role in (Role.HUB_ADMIN, Role.HUB_ADVISOR) and organisation is None
+                else organisation
+            )
             assert target is not None, "give an organisation for this role"
             actions.membership_create(
                 actor=None, user=user, organisation=target, role=role, status=status, is_org_admin=org_admin

@@ -126,25 +126,21 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "moselle.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "moselle.accounts.forms.SignupForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "moselle.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Moselle] "
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_RATE_LIMITS = False if TESTING else {}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Moselle"
 MOSELLE_REQUIRE_STAFF_MFA = env_bool("MOSELLE_REQUIRE_STAFF_MFA", True)
 
-EMAIL_BACKEND = env_choice(
-    "MOSELLE_EMAIL_BACKEND",
-    "console",
-    ("console", "smtp", "locmem"),
-)
+_email_backend = env_choice("MOSELLE_EMAIL_BACKEND", "console", ("console", "smtp", "locmem"))
 EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
-}[EMAIL_BACKEND]
+}[_email_backend]
 EMAIL_HOST = env_str("MOSELLE_SMTP_HOST", "localhost")
 EMAIL_PORT = env_int("MOSELLE_SMTP_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("MOSELLE_SMTP_USER", "")
@@ -202,6 +198,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_choice("MOSELLE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("MOSELLE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
     "loggers": {"django.request": {"level": "ERROR"}},
 }

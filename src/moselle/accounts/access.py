@@ -76,9 +76,7 @@ def is_observer(user: Any) -> bool:
 
 def member_organisation_ids(user: Any) -> set[int]:
     """Organisations the user is an active, non-observer member of."""
-    return set(
-        active_memberships(user).exclude(role=Role.OBSERVER).values_list("organisation_id", flat=True)
-    )
+    return set(active_memberships(user).exclude(role=Role.OBSERVER).values_list("organisation_id", flat=True))
 
 
 def admin_organisation_ids(user: Any) -> set[int]:
@@ -124,9 +122,9 @@ def visible_users(user: Any) -> QuerySet[User]:
     if is_hub_staff(user):
         return User.objects.all()
     orgs = member_organisation_ids(user)
-    colleague_ids = Membership.objects.filter(
-        organisation_id__in=orgs, status=Membership.Status.ACTIVE
-    ).values_list("user_id", flat=True)
+    colleague_ids = Membership.objects.filter(organisation_id__in=orgs, status=Membership.Status.ACTIVE).values_list(
+        "user_id", flat=True
+    )
     from django.db.models import Q
 
     return User.objects.filter(Q(pk=user.pk) | Q(pk__in=colleague_ids)).distinct()

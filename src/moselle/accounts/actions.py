@@ -48,7 +48,10 @@ def _clean_email(email: str, field: str = "email") -> str:
 def _check_role(role: str, organisation: Organisation, field: str = "role") -> None:
     if role not in Role.values:
         raise ValidationError(
-            {field: _("Unknown role %(role)s. Choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(Role.values)}}
+            {
+                field: _("Unknown role %(role)s. Choose one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            }
         )
     if role in HUB_ROLES and organisation.pk != hub_organisation_id():
         raise ValidationError({field: _("Hub manager and hub advisor are roles in the hub's own organisation only.")})
@@ -124,8 +127,9 @@ def _decide(*, actor: Any, membership: Membership, status: str, action: str) -> 
         membership.decided_at = timezone.now()
         membership.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         membership.save(update_fields=["status", "decided_at", "decided_by"])
-        audit.record(actor=actor, action=action, target=membership, before=before,
-                     organisation_id=membership.organisation_id)
+        audit.record(
+            actor=actor, action=action, target=membership, before=before, organisation_id=membership.organisation_id
+        )
         template = "accounts/email/membership_approved" if status == Membership.Status.ACTIVE else None
         if template:
             mail.send_templated(
@@ -158,8 +162,13 @@ def membership_remove(*, actor: Any, membership: Membership) -> Membership:
         membership.decided_at = timezone.now()
         membership.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         membership.save(update_fields=["status", "decided_at", "decided_by"])
-        audit.record(actor=actor, action="membership.remove", target=membership, before=before,
-                     organisation_id=membership.organisation_id)
+        audit.record(
+            actor=actor,
+            action="membership.remove",
+            target=membership,
+            before=before,
+            organisation_id=membership.organisation_id,
+        )
     return membership
 
 
@@ -171,7 +180,10 @@ def invitation_create(*, actor: Any, organisation: Organisation, email: str, rol
     if existing and _live(organisation.pk, existing.pk, role):
         raise ValidationError({"email": _("This person is already a member of the organisation with this role.")})
     open_invitations = Invitation.objects.filter(
-        organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True,
+        organisation=organisation,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
         link__expires_at__gt=timezone.now(),
     )
     if open_invitations.exists():
@@ -179,7 +191,10 @@ def invitation_create(*, actor: Any, organisation: Organisation, email: str, rol
     with transaction.atomic():
         issued = links.issue(purpose=INVITATION_PURPOSE, payload={"organisation": organisation.pk}, email=email)
         invitation = Invitation.objects.create(
-            organisation=organisation, email=email, role=role, invited_by=actor if actor.is_authenticated else None,
+            organisation=organisation,
+            email=email,
+            role=role,
+            invited_by=actor if actor.is_authenticated else None,
             link=issued.link,
         )
         audit.record(actor=actor, action="invitation.create", target=invitation, organisation_id=organisation.pk)
@@ -225,8 +240,9 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
             )
         elif membership.status == Membership.Status.PENDING:
             membership_approve(actor=actor, membership=membership)
-        audit.record(actor=actor, action="invitation.accept", target=invitation,
-                     organisation_id=invitation.organisation_id)
+        audit.record(
+            actor=actor, action="invitation.accept", target=invitation, organisation_id=invitation.organisation_id
+        )
     return membership
 
 
@@ -275,17 +291,26 @@ def api_token_create(
     valid_roles = [code for code, _label in ApiToken.ROLE_CHOICES]
     if role not in valid_roles:
         raise ValidationError(
-            {"role": _("Unknown role %(role)s. Choose one of: %(roles)s.") % {"role": role, "roles": ", ".join(valid_roles)}}
+            {
+                "role": _("Unknown role %(role)s. Choose one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(valid_roles)}
+            }
         )
-    if role != ApiToken.PEER and not Membership.objects.filter(
-        user=user, role=role, status=Membership.Status.ACTIVE
-    ).exists():
+    if (
+        role != ApiToken.PEER
+        and not Membership.objects.filter(user=user, role=role, status=Membership.Status.ACTIVE).exists()
+    ):
         raise ValidationError({"role": _("The token's user does not hold this role.")})
     key = f"msl_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         token = ApiToken.objects.create(
-            name=name[:100], user=user, role=role, organisation=organisation, prefix=key[:12],
-            key_hash=ApiToken.hash_key(key), expires_at=expires_at,
+            name=name[:100],
+            user=user,
+            role=role,
+            organisation=organisation,
+            prefix=key[:12],
+            key_hash=ApiToken.hash_key(key),
+            expires_at=expires_at,
         )
         audit.record(actor=actor, action="api_token.create", target=token)
     return IssuedToken(token=token, key=key)
@@ -309,15 +334,22 @@ def consent_record(
     email = _clean_email(email)
     if purpose not in Consent.Purpose.values:
         raise ValidationError(
-            {"purpose": _("Unknown purpose %(purpose)s. Choose one of: %(choices)s.")
-             % {"purpose": purpose, "choices": ", ".join(Consent.Purpose.values)}}
+            {
+                "purpose": _("Unknown purpose %(purpose)s. Choose one of: %(choices)s.")
+                % {"purpose": purpose, "choices": ", ".join(Consent.Purpose.values)}
+            }
         )
     if method not in Consent.Method.values:
         raise ValidationError({"method": _("Unknown way of recording consent.")})
     with transaction.atomic():
         consent = Consent.objects.create(
-            user=user, email=email, purpose=purpose, scope=scope.strip()[:200], given=given,
-            text_version=CONSENT_TEXT_VERSION, method=method,
+            user=user,
+            email=email,
+            purpose=purpose,
+            scope=scope.strip()[:200],
+            given=given,
+            text_version=CONSENT_TEXT_VERSION,
+            method=method,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit.record(actor=actor, action="consent.give" if given else "consent.withdraw", target=consent)
@@ -343,5 +375,5 @@ def person_erase(*, actor: Any, email: str) -> dict[str, int]:
         counts = privacy.erase_person(person)
         if person.user_id is not None:
             user = User.objects.get(pk=person.user_id)
-            audit.record(actor=actor, action="person.erase", target=user, before={"email": "x"}, after={"email": "y"})
+            audit.record(actor=actor, action="person.erase", target=user, before={}, after={})
     return counts

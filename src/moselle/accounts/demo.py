@@ -29,12 +29,26 @@ class DemoPerson:
 DEMO_PEOPLE = [
     DemoPerson("manager@demo.moselle.lu", "Marie Weber", Role.HUB_ADMIN, None, True),
     DemoPerson("advisor@demo.moselle.lu", "Luc Schmit", Role.HUB_ADVISOR, None, language="fr"),
-    DemoPerson("partner@demo.moselle.lu", "Anna Muller", Role.PARTNER_MEMBER, "Institut de recherche (démo)", True, language="de"),
-    DemoPerson("company@demo.moselle.lu", "Paul Hoffmann", Role.COMPANY_MEMBER, "Précision Mosellane SARL (démo)", True),
+    DemoPerson(
+        "partner@demo.moselle.lu",
+        "Anna Muller",
+        Role.PARTNER_MEMBER,
+        "Institut de recherche (démo)",
+        True,
+        language="de",
+    ),
+    DemoPerson(
+        "company@demo.moselle.lu", "Paul Hoffmann", Role.COMPANY_MEMBER, "Précision Mosellane SARL (démo)", True
+    ),
     DemoPerson("provider@demo.moselle.lu", "Sofia Rossi", Role.PROVIDER_MEMBER, "DataWerk Analytics (demo)", True),
     DemoPerson("observer@demo.moselle.lu", "Jean Klein", Role.OBSERVER, "Ministère de l'Économie (démo)"),
-    DemoPerson("pending@demo.moselle.lu", "Nora Becker", Role.COMPANY_MEMBER, "Précision Mosellane SARL (démo)",
-               status=Membership.Status.PENDING),
+    DemoPerson(
+        "pending@demo.moselle.lu",
+        "Nora Becker",
+        Role.COMPANY_MEMBER,
+        "Précision Mosellane SARL (démo)",
+        status=Membership.Status.PENDING,
+    ),
 ]
 
 
@@ -48,19 +62,28 @@ def load_demo() -> list[DemoPerson]:
             user = User.objects.filter(email=person.email).first()
             if user is None:
                 user = User.objects.create_user(
-                    person.email, DEMO_PASSWORD, full_name=person.full_name, language=person.language,
-                    is_demo=True, is_staff=person.role == Role.HUB_ADMIN, is_superuser=person.role == Role.HUB_ADMIN,
+                    person.email,
+                    DEMO_PASSWORD,
+                    full_name=person.full_name,
+                    language=person.language,
+                    is_demo=True,
+                    is_staff=person.role == Role.HUB_ADMIN,
+                    is_superuser=person.role == Role.HUB_ADMIN,
                 )
                 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             if person.organisation is None:
                 organisation = hub.organisation
             else:
-                organisation = Organisation.objects.filter(name=person.organisation).first() or Organisation.objects.create(
-                    name=person.organisation, country="LU", is_demo=True
-                )
+                organisation = Organisation.objects.filter(
+                    name=person.organisation
+                ).first() or Organisation.objects.create(name=person.organisation, country="LU", is_demo=True)
             if not Membership.objects.filter(user=user, organisation=organisation, role=person.role).exists():
                 actions.membership_create(
-                    actor=None, user=user, organisation=organisation, role=person.role,
-                    status=person.status, is_org_admin=person.org_admin,
+                    actor=None,
+                    user=user,
+                    organisation=organisation,
+                    role=person.role,
+                    status=person.status,
+                    is_org_admin=person.org_admin,
                 )
     return DEMO_PEOPLE

@@ -101,7 +101,7 @@ class TokenForm(forms.Form):
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
     """Put an action's ``ValidationError`` on the form fields it names."""
-    detail: Any = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    detail: dict[str, list[str]] = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
     for field, messages in detail.items():
         target = field if field in form.fields else None
         for message in messages:

@@ -65,15 +65,17 @@ def erase(person: privacy.Person) -> int:
     placeholder = erased_email(person.user_id)
     count = Consent.objects.filter(email__iexact=person.email).update(email=placeholder, scope="")
     count += Invitation.objects.filter(email__iexact=person.email).update(email=placeholder)
-    count += EmailAddress.objects.filter(email__iexact=person.email).delete()[0]
+    count += int(EmailAddress.objects.filter(email__iexact=person.email).delete()[0])
     if person.user_id is not None:
-        count += EmailAddress.objects.filter(user_id=person.user_id).delete()[0]
-        count += Authenticator.objects.filter(user_id=person.user_id).delete()[0]
+        count += int(EmailAddress.objects.filter(user_id=person.user_id).delete()[0])
+        count += int(Authenticator.objects.filter(user_id=person.user_id).delete()[0])
         count += ApiToken.objects.filter(user_id=person.user_id, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        count += Membership.objects.filter(user_id=person.user_id).exclude(status=Membership.Status.REMOVED).update(
-            status=Membership.Status.REMOVED, decided_at=timezone.now()
+        count += (
+            Membership.objects.filter(user_id=person.user_id)
+            .exclude(status=Membership.Status.REMOVED)
+            .update(status=Membership.Status.REMOVED, decided_at=timezone.now())
         )
         user = User.objects.get(pk=person.user_id)
         user.email = placeholder

@@ -28,6 +28,13 @@ from moselle.core import links, privacy
 from moselle.core.printing import render_document
 
 
+def _user(request: HttpRequest) -> User:
+    """The logged-in user; views that call this are behind ``login_required``."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @login_required
 def my_account(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -37,7 +44,9 @@ def my_account(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.user_update_profile(
-                    actor=user, user=user, full_name=form.cleaned_data["full_name"],
+                    actor=user,
+                    user=user,
+                    full_name=form.cleaned_data["full_name"],
                     language=form.cleaned_data["language"],
                 )
             except ValidationError as error:
@@ -50,8 +59,8 @@ def my_account(request: HttpRequest) -> HttpResponse:
                 return response
     else:
         form = ProfileForm(initial={"full_name": user.full_name, "language": user.language})
-    memberships = Membership.objects.filter(user=user).select_related("organisation").exclude(
-        status=Membership.Status.REMOVED
+    memberships = (
+        Membership.objects.filter(user=user).select_related("organisation").exclude(status=Membership.Status.REMOVED)
     )
     return render(request, "accounts/my_account.html", {"form": form, "memberships": memberships})
 
@@ -59,7 +68,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
     """The person's own data, readable and printable (GDPR Art. 15)."""
-    person = privacy.find_person(request.user.email)
+    person = privacy.find_person(_user(request).email)
     data = privacy.export_person(person)
     return render_document(request, "accounts/my_data.html", {"data": data}, title=_("Your personal data"))
 
@@ -67,7 +76,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_data_json(request: HttpRequest) -> HttpResponse:
     """The same data as a machine-readable file (GDPR Art. 20)."""
-    person = privacy.find_person(request.user.email)
+    person = privacy.find_person(_user(request).email)
     body = json.dumps(privacy.export_person(person), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="moselle-data-{timezone.now():%Y%m%d}.json"'
@@ -81,8 +90,12 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.consent_record(
-            actor=user, user=user, email=user.email, purpose=form.cleaned_data["purpose"],
-            given=form.cleaned_data["given"], method=Consent.Method.WEB,
+            actor=user,
+            user=user,
+            email=user.email,
+            purpose=form.cleaned_data["purpose"],
+            given=form.cleaned_data["given"],
+            method=Consent.Method.WEB,
         )
         messages.success(request, _("Your choice was recorded."))
         return redirect("my_consents")
@@ -99,7 +112,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invitation.html", {"error": str(error)}, status=410)
     if not request.user.is_authenticated:
         login = reverse("account_login")
-        return render(request, "accounts/invitation.html", {"invitation": invitation, "login_url": f"{login}?next={request.path}"})
+        return render(
+            request, "accounts/invitation.html", {"invitation": invitation, "login_url": f"{login}?next={request.path}"}
+        )
     error_message = None
     if request.method == "POST":
         user = request.user
@@ -111,7 +126,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except links.LinkError as error:
             return render(request, "accounts/invitation.html", {"error": str(error)}, status=410)
         else:
-            messages.success(request, _("You joined %(organisation)s.") % {"organisation": invitation.organisation.name})
+            messages.success(
+                request, _("You joined %(organisation)s.") % {"organisation": invitation.organisation.name}
+            )
             return redirect("organisation_detail", organisation_id=invitation.organisation_id)
     return render(request, "accounts/invitation.html", {"invitation": invitation, "form_error": error_message})
 
@@ -181,7 +198,9 @@ def hub_privacy(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         if request.method == "POST" and request.POST.get("erase") == "yes":
             counts = actions.person_erase(actor=request.user, email=email)
-            messages.success(request, _("The person was erased (%(rows)s records changed).") % {"rows": sum(counts.values())})
+            messages.success(
+                request, _("The person was erased (%(rows)s records changed).") % {"rows": sum(counts.values())}
+            )
             return redirect("hub_privacy")
         data = privacy.export_person(privacy.find_person(email))
         if request.GET.get("format") == "json":
@@ -199,7 +218,9 @@ def hub_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = actions.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"], user=form.cleaned_data["user_email"],
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                user=form.cleaned_data["user_email"],
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:

@@ -38,7 +38,7 @@ def validate_translated_text(value: Any) -> None:
         raise ValidationError(_("Give the text in at least one language."))
 
 
-class TranslatedTextField(models.JSONField):  # type: ignore[type-arg]
+class TranslatedTextField(models.JSONField):
     """A JSON mapping ``{"en": ..., "fr": ..., "de": ...}``; read it with :func:`pick`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

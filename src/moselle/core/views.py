@@ -29,8 +29,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "hub": own_hub(),
             "organisation_count": Organisation.objects.count(),
             "user_count": User.objects.filter(is_active=True).count(),
-            "pending": Membership.objects.filter(status=Membership.Status.PENDING)
-            .select_related("user", "organisation")[:20],
+            "pending": Membership.objects.filter(status=Membership.Status.PENDING).select_related(
+                "user", "organisation"
+            )[:20],
         }
         return render(request, "core/home_staff.html", context)
     if account_access.is_observer(user) and not account_access.member_organisation_ids(user):

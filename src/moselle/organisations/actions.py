@@ -43,7 +43,10 @@ def hub_service_update(
         service.active = active
         service.save()
         audit.record(
-            actor=actor, action="hub_service.update", target=service, before=before,
+            actor=actor,
+            action="hub_service.update",
+            target=service,
+            before=before,
             organisation_id=service.hub.organisation_id,
         )
     return service

@@ -18,4 +18,6 @@ class HubServiceForm(forms.Form):
     active = forms.BooleanField(label=_("Offered"), required=False)
 
     def translated_name(self) -> dict[str, str]:
-        return {code: self.cleaned_data[f"name_{code}"] for code in ("en", "fr", "de") if self.cleaned_data[f"name_{code}"]}
+        return {
+            code: self.cleaned_data[f"name_{code}"] for code in ("en", "fr", "de") if self.cleaned_data[f"name_{code}"]
+        }

@@ -97,7 +97,9 @@ class HubTarget(models.Model):
         ordering = ["indicator", "period_start"]
         constraints = [
             models.UniqueConstraint(fields=["hub", "indicator", "period_start"], name="hub_target_unique"),
-            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")), name="hub_target_period"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gt=models.F("period_start")), name="hub_target_period"
+            ),
         ]
 
     def __str__(self) -> str:

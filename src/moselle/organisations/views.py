@@ -38,9 +38,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, organisation_id: int) -> dict[str, object]:
     organisation = get_organisation_for_user(request.user, organisation_id)
     may_manage = account_access.can_manage_members(request.user, organisation.pk)
-    memberships = Membership.objects.filter(organisation=organisation).exclude(
-        status=Membership.Status.REMOVED
-    ).select_related("user")
+    memberships = (
+        Membership.objects.filter(organisation=organisation)
+        .exclude(status=Membership.Status.REMOVED)
+        .select_related("user")
+    )
     invitations = (
         Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True)
         if may_manage
@@ -74,8 +76,10 @@ def organisation_invite(request: HttpRequest, organisation_id: int) -> HttpRespo
     if form.is_valid():
         try:
             account_actions.invitation_create(
-                actor=request.user, organisation=organisation,  # type: ignore[arg-type]
-                email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                actor=request.user,
+                organisation=organisation,  # type: ignore[arg-type]
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -147,8 +151,11 @@ def hub_service_edit(request: HttpRequest, service_id: int) -> HttpResponse | Ht
         if form.is_valid():
             try:
                 actions.hub_service_update(
-                    actor=request.user, service=service, name=form.translated_name(),
-                    category=form.cleaned_data["category"], active=form.cleaned_data["active"],
+                    actor=request.user,
+                    service=service,
+                    name=form.translated_name(),
+                    category=form.cleaned_data["category"],
+                    active=form.cleaned_data["active"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -158,9 +165,16 @@ def hub_service_edit(request: HttpRequest, service_id: int) -> HttpResponse | Ht
     else:
         form = HubServiceForm(
             initial={
-                "name_en": service.name.get("en", ""), "name_fr": service.name.get("fr", ""),
-                "name_de": service.name.get("de", ""), "category": service.category, "active": service.active,
+                "name_en": service.name.get("en", ""),
+                "name_fr": service.name.get("fr", ""),
+                "name_de": service.name.get("de", ""),
+                "category": service.category,
+                "active": service.active,
             }
         )
-    return render(request, "organisations/hub_service_edit.html", {"form": form, "service": service},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organisations/hub_service_edit.html",
+        {"form": form, "service": service},
+        status=400 if form.errors else 200,
+    )

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         people = load_demo()
-        self.stdout.write("Demo log-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for person in people:
             note = " (pending approval)" if person.status == "pending" else ""
             self.stdout.write(f"  {person.role:<16} {person.email}{note}")

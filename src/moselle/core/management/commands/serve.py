@@ -26,8 +26,20 @@ class Command(BaseCommand):
         python = sys.executable
         children = [
             subprocess.Popen(  # noqa: S603
-                [python, "-m", "gunicorn", "moselle.wsgi:application", "--bind", options["bind"],
-                 "--workers", str(options["workers"]), "--access-logfile", "-", "--graceful-timeout", "5"]
+                [
+                    python,
+                    "-m",
+                    "gunicorn",
+                    "moselle.wsgi:application",
+                    "--bind",
+                    options["bind"],
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "5",
+                ]
             ),
             subprocess.Popen([python, "-m", "django", "db_worker", "--interval", "1"]),  # noqa: S603
         ]

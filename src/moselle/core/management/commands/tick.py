@@ -19,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         retry = EmailLog.objects.filter(
-            status=EmailLog.Status.FAILED, attempts__lt=MAX_EMAIL_ATTEMPTS,
+            status=EmailLog.Status.FAILED,
+            attempts__lt=MAX_EMAIL_ATTEMPTS,
             created_at__gt=timezone.now() - timedelta(days=2),
         )
         retried = 0

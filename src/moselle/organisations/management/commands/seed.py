@@ -33,7 +33,9 @@ class Command(BaseCommand):
             start, end = hubseed.TARGET_PERIOD
             for indicator, value, label in hubseed.TARGETS:
                 _target, made = HubTarget.objects.get_or_create(
-                    hub=hub, indicator=indicator, period_start=start,
+                    hub=hub,
+                    indicator=indicator,
+                    period_start=start,
                     defaults={"value": value, "label": label, "period_end": end},
                 )
                 created += made

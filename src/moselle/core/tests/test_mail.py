@@ -1,0 +1,67 @@
+"""E-mail is rendered in the recipient's language, logged, and sent only after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail as outbox
+from django.core.management import call_command
+from django.db import transaction
+
+from moselle.core import mail
+from moselle.core.models import EmailLog
+from moselle.core.tasks import deliver_email
+
+
+def _send(language: str) -> EmailLog:
+    return mail.send_templated(
+        to="someone@example.org",
+        template="accounts/email/membership_approved",
+        context={"organisation": "Alpha"},
+        language=language,
+    )
+
+
+def test_it_sends_after_commit_and_logs(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        log = _send("en")
+        assert outbox.outbox == []  # nothing leaves before the transaction commits
+    log.refresh_from_db()
+    assert log.status == EmailLog.Status.SENT and log.sent_at is not None
+    assert outbox.outbox[0].subject == "You are now a member of Alpha"
+    assert outbox.outbox[0].to == ["someone@example.org"]
+
+
+def test_nothing_is_sent_when_the_action_rolls_back(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            _send("en")
+            raise RuntimeError("the action failed")
+    assert outbox.outbox == [] and not EmailLog.objects.exists()
+
+
+def test_running_the_delivery_twice_sends_once(db: Any) -> None:
+    log = _send("en")
+    deliver_email.call(log.pk)
+    deliver_email.call(log.pk)
+    assert len(outbox.outbox) == 1
+
+
+def test_a_failed_delivery_is_retried_by_tick(
+    db: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    with django_capture_on_commit_callbacks(execute=True):
+        log = _send("en")
+    log.refresh_from_db()
+    assert log.status == EmailLog.Status.FAILED and log.attempts == 1 and log.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True), open("/dev/null", "w") as quiet:
+        call_command("tick", stdout=quiet)
+    log.refresh_from_db()
+    assert log.status == EmailLog.Status.SENT and log.attempts == 2
+    with django_capture_on_commit_callbacks(execute=True), open("/dev/null", "w") as quiet:
+        call_command("tick", stdout=quiet)
+    assert len(outbox.outbox) == 1

@@ -1,0 +1,329 @@
+"""The permission matrix: every page and every API operation, walked with every persona.
+
+Adding a route without an entry here fails ``test_it_covers_every_route``. For routes that take
+an object, the object is created for organisation A: A's members get through, and the member of
+organisation B with the same role gets a 404, on the page and in the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import itertools
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from moselle.accounts import actions
+from moselle.accounts.models import Membership, Role
+from moselle.api import api
+from moselle.core import files
+from moselle.core.models import EmailLog
+from moselle.organisations.models import HubService
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Persona names. "a:<role>" is the member of organisation A with that role (an organisation admin
+# unless an observer), "b:<role>" the same in organisation B.
+ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING = "anonymous", "peer", "unsigned-peer", "hub-admin", "hub-advisor", "pending"
+A = {role: f"a:{role}" for role in ("company_member", "provider_member", "partner_member", "observer")}
+B = {role: f"b:{role}" for role in ("company_member", "provider_member", "partner_member", "observer")}
+PERSONAS = [ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING, *A.values(), *B.values()]
+A_MEMBERS = [A["company_member"], A["provider_member"], A["partner_member"]]
+EVERYONE_LOGGED_IN = [ADMIN, ADVISOR, PENDING, *A.values(), *B.values()]
+
+
+@dataclass
+class World:
+    personas: Any
+    hub: Any
+    org_a: Any
+    org_b: Any
+    make_user: Callable[..., Any]
+
+    def user(self, persona: str) -> Any:
+        if persona == ADMIN:
+            return self.personas.hub_admin
+        if persona == ADVISOR:
+            return self.personas.hub_advisor
+        if persona == PENDING:
+            return self.personas.pending_a
+        side, role = persona.split(":")
+        return (self.personas.a if side == "a" else self.personas.b)[role]
+
+    def client(self, persona: str) -> Client:
+        if persona == PEER:
+            return Client(headers={"Authorization": f"Bearer {self.personas.peer_key}"})
+        if persona == BAD_PEER:
+            return Client(headers={"Authorization": "Bearer msl_forged-or-unsigned"})
+        client = Client()
+        if persona != ANON:
+            client.force_login(self.user(persona))
+        return client
+
+
+_serial = itertools.count()
+
+
+# Object factories: each call creates a fresh object belonging to organisation A.
+def pending_membership_in_a(w: World) -> dict[str, Any]:
+    newcomer = w.make_user()
+    membership = actions.membership_create(
+        actor=None, user=newcomer, organisation=w.org_a, role=Role.COMPANY_MEMBER, status=Membership.Status.PENDING
+    )
+    return {"membership_id": membership.pk}
+
+
+def active_membership_in_a(w: World) -> dict[str, Any]:
+    colleague = w.make_user(Role.COMPANY_MEMBER, w.org_a)
+    return {"membership_id": Membership.objects.get(user=colleague).pk}
+
+
+def user_in_a(w: World) -> dict[str, Any]:
+    colleague = w.make_user(Role.PROVIDER_MEMBER, w.org_a)
+    return {"user_id": colleague.pk}
+
+
+def org_a(w: World) -> dict[str, Any]:
+    return {"organisation_id": w.org_a.pk}
+
+
+def file_in_a(w: World) -> dict[str, Any]:
+    checked = files.check_upload(SimpleUploadedFile("plan.pdf", PDF))
+    stored = files.store(checked=checked, organisation_id=w.org_a.pk, uploaded_by_id=None)
+    return {"file_id": stored.pk}
+
+
+def token(w: World) -> dict[str, Any]:
+    issued = actions.api_token_create(
+        actor=None, name="machine", user=w.personas.hub_admin, role=Role.HUB_ADMIN
+    )
+    return {"token_id": issued.token.pk}
+
+
+def service(w: World) -> dict[str, Any]:
+    return {"service_id": HubService.objects.first().pk}  # type: ignore[union-attr]
+
+
+def invitation_token(w: World) -> dict[str, Any]:
+    """A real invitation; the token is read from the e-mail that carries it."""
+    email = f"invitee{next(_serial)}@example.org"
+    actions.invitation_create(
+        actor=w.personas.hub_admin, organisation=w.org_a, email=email, role=Role.COMPANY_MEMBER
+    )
+    body = EmailLog.objects.filter(recipient=email).get().body
+    match = re.search(r"/invitations/([^/\s]+)/", body)
+    assert match, body
+    return {"token": match.group(1)}
+
+
+def no_object(w: World) -> dict[str, Any]:
+    return {}
+
+
+@dataclass
+class Entry:
+    """Expected status per persona; anyone not listed gets ``default``."""
+
+    allowed: dict[str, int]
+    default: int
+    method: str = "get"
+    make: Callable[[World], dict[str, Any]] = no_object
+    data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
+    anonymous: int | None = None  # pages: 302 to the log-in; API: 401
+
+    def expected(self, persona: str, *, is_api: bool) -> int:
+        if persona in self.allowed:
+            return self.allowed[persona]
+        if persona in (ANON, BAD_PEER) or (persona == PEER and not is_api):
+            if self.anonymous is not None:
+                return self.anonymous
+            return 401 if is_api else 302
+        return self.default
+
+
+def ok(personas: list[str], status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(personas, status)
+
+
+STAFF = [ADMIN, ADVISOR]
+ORG_A_ADMINS = [*STAFF, *A_MEMBERS]  # the members of A in the fixtures are A's organisation admins
+
+invite_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "email": f"new{next(_serial)}@example.org",
+    "role": Role.COMPANY_MEMBER,
+}
+upload_data: Callable[[World], dict[str, Any]] = lambda w: {"file": SimpleUploadedFile("plan.pdf", PDF)}  # noqa: E731
+
+PAGES: dict[str, Entry] = {
+    "home": Entry(ok(PERSONAS), 200, anonymous=200),
+    "health": Entry(ok(PERSONAS), 200, anonymous=200),
+    "privacy_notice": Entry(ok(PERSONAS), 200, anonymous=200),
+    "my_account": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "my_data": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "my_data_json": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "my_consents": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "organisation_join": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "organisation_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "invitation_accept": Entry(ok(PERSONAS), 200, make=invitation_token, anonymous=200),
+    "membership_approve": Entry(ok(ORG_A_ADMINS, 302), 404, "post", pending_membership_in_a),
+    "membership_decline": Entry(ok(ORG_A_ADMINS, 302), 404, "post", pending_membership_in_a),
+    "membership_remove": Entry(ok(ORG_A_ADMINS, 302), 404, "post", active_membership_in_a),
+    "organisation_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "organisation_invite": Entry(ok(ORG_A_ADMINS, 302), 404, "post", org_a, invite_data),
+    "organisation_upload": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, upload_data),
+    "file_download": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=file_in_a),
+    "hub_people": Entry(ok(STAFF), 404),
+    "hub_settings": Entry(ok(STAFF), 404),
+    "hub_privacy": Entry(ok([ADMIN]), 404),
+    "hub_tokens": Entry(ok([ADMIN]), 404),
+    "hub_token_revoke": Entry(ok([ADMIN], 302), 404, "post", token),
+    "audit_log": Entry(ok([ADMIN]), 404),
+    "hub_service_edit": Entry(ok([ADMIN]), 404, make=service),
+}
+
+# Routes owned and tested by the libraries that provide them, or with no access rule of their own.
+NOT_PAGES = {"set_language", "api-v1", "admin", "allauth"}
+
+AUTHENTICATED = [PEER, *EVERYONE_LOGGED_IN]
+USERS_NOT_PEERS = EVERYONE_LOGGED_IN
+
+API: dict[tuple[str, str], Entry] = {
+    ("get", "/me"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/users"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/users/{user_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=user_in_a),
+    ("get", "/memberships"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/memberships/{membership_id}"): Entry(ok(ORG_A_ADMINS), 404, make=pending_membership_in_a),
+    ("post", "/memberships/{membership_id}/approve"): Entry(ok(ORG_A_ADMINS), 404, "post", pending_membership_in_a),
+    ("post", "/memberships/{membership_id}/decline"): Entry(ok(ORG_A_ADMINS), 404, "post", pending_membership_in_a),
+    ("delete", "/memberships/{membership_id}"): Entry(ok(ORG_A_ADMINS), 404, "delete", active_membership_in_a),
+    ("post", "/organisations/{organisation_id}/invitations"): Entry(
+        ok(ORG_A_ADMINS, 201), 404, "post", org_a, invite_data
+    ),
+    ("get", "/consents"): Entry(ok(AUTHENTICATED), 404),
+    ("post", "/consents"): Entry(
+        ok(AUTHENTICATED, 201), 404, "post", data=lambda w: {"purpose": "marketing", "given": True}
+    ),
+    ("get", "/audit"): Entry(ok([ADMIN]), 404),
+    ("get", "/federation/hello"): Entry(ok([PEER]), 404),
+    ("get", "/organisations"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/organisations/{organisation_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("get", "/hub"): Entry(ok(AUTHENTICATED), 404),
+}
+
+
+def page_routes() -> dict[str, str]:
+    """Every named route reachable from the root URLconf, as ``name -> pattern``, apps collapsed."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                top = pattern.namespace or namespace
+                if prefix == "" and str(pattern.pattern) in ("accounts/",):
+                    found["allauth"] = "accounts/"
+                    continue
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), top)
+            elif isinstance(pattern, URLPattern):
+                name = namespace if namespace in ("admin", "api-v1") else pattern.name
+                found[name or f"<unnamed {prefix}{pattern.pattern}>"] = prefix + str(pattern.pattern)
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def api_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {
+        (method, path.removeprefix("/api/v1"))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def test_it_covers_every_route() -> None:
+    missing = sorted(set(page_routes()) - set(PAGES) - NOT_PAGES)
+    assert not missing, f"pages without a permission-matrix entry: {missing}"
+    stale = sorted(set(PAGES) - set(page_routes()))
+    assert not stale, f"matrix entries for pages that no longer exist: {stale}"
+
+
+def test_it_covers_every_api_operation() -> None:
+    operations = api_operations()
+    missing = sorted(operations - set(API))
+    assert not missing, f"API operations without a permission-matrix entry: {missing}"
+    assert not sorted(set(API) - operations)
+
+
+@pytest.fixture
+def world(personas: Any, hub: Any, org_a: Any, org_b: Any, make_user: Any) -> World:
+    return World(personas, hub, org_a, org_b, make_user)
+
+
+def _call(client: Client, method: str, url: str, data: dict[str, Any], *, is_api: bool) -> Any:
+    if method == "get":
+        return client.get(url)
+    if is_api:
+        return getattr(client, method)(url, data=data, content_type="application/json")
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_access(world: World, name: str) -> None:
+    from django.urls import reverse
+
+    entry = PAGES[name]
+    failures = []
+    for persona in PERSONAS:
+        kwargs = entry.make(world)
+        url = reverse(name, kwargs=kwargs)
+        response = _call(world.client(persona), entry.method, url, entry.data(world), is_api=False)
+        expected = entry.expected(persona, is_api=False)
+        if response.status_code != expected:
+            failures.append(f"{persona}: {response.status_code} (expected {expected})")
+        elif expected == 302 and persona in (ANON, BAD_PEER, PEER) and entry.anonymous is None:
+            assert "/accounts/login/" in response["Location"], (persona, response["Location"])
+    assert not failures, f"{name}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(API))
+def test_api_access(world: World, method: str, path: str) -> None:
+    entry = API[(method, path)]
+    failures = []
+    for persona in PERSONAS:
+        kwargs = entry.make(world)
+        url = "/api/v1" + path.format(**kwargs)
+        response = _call(world.client(persona), method, url, entry.data(world), is_api=True)
+        expected = entry.expected(persona, is_api=True)
+        if response.status_code != expected:
+            failures.append(f"{persona}: {response.status_code} (expected {expected}) {response.content[:120]!r}")
+        assert response["Content-Type"].startswith("application/json"), (persona, response["Content-Type"])
+    assert not failures, f"{method.upper()} {path}: " + "; ".join(failures)
+
+
+def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) -> None:
+    """The rule spelled out: for each role, A's member sees A's object, B's member gets 404."""
+    from django.urls import reverse
+
+    object_pages = {name: e for name, e in PAGES.items() if e.make not in (no_object, invitation_token)}
+    checked = 0
+    for name, entry in object_pages.items():
+        for role in ("company_member", "provider_member", "partner_member"):
+            kwargs = entry.make(world)
+            url = reverse(name, kwargs=kwargs)
+            a_status = _call(world.client(A[role]), entry.method, url, entry.data(world), is_api=False).status_code
+            kwargs = entry.make(world)
+            url = reverse(name, kwargs=kwargs)
+            b_status = _call(world.client(B[role]), entry.method, url, entry.data(world), is_api=False).status_code
+            if name.startswith("hub_"):
+                assert a_status == b_status == 404
+            else:
+                assert a_status in (200, 302), (name, role, a_status)
+                assert b_status == 404, (name, role, b_status)
+            checked += 1
+    assert checked >= 3 * 6
