@@ -1,0 +1,53 @@
+"""Log in over HTTP as each demo role and check that role's home page. Standard library only."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import sys
+import urllib.parse
+import urllib.request
+
+PASSWORD = "moselle-demo-2026"
+HOMES = {
+    "manager@demo.moselle.lu": "Hub dashboard",
+    "advisor@demo.moselle.lu": "Hub dashboard",
+    "partner@demo.moselle.lu": "Your space",
+    "company@demo.moselle.lu": "Your space",
+    "provider@demo.moselle.lu": "Your space",
+    "observer@demo.moselle.lu": "Figures",
+    "pending@demo.moselle.lu": "Waiting for approval",
+}
+
+
+def log_in(base: str, email: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("Accept-Language", "en")]
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "the log-in page has no CSRF token"
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "login": email, "password": PASSWORD}
+    ).encode()
+    request = urllib.request.Request(f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/"})
+    response = opener.open(request)
+    assert response.geturl().rstrip("/") == base, f"{email}: log-in ended at {response.geturl()}"
+    return response.read().decode()
+
+
+def main(base: str) -> int:
+    failures = []
+    for email, heading in HOMES.items():
+        home = log_in(base, email)
+        if f"<h1>{heading}</h1>" not in home:
+            failures.append(f"{email}: home has no <h1>{heading}</h1>")
+        else:
+            print(f"ok  {email:<28} {heading}")
+    for failure in failures:
+        print("FAIL", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1].rstrip("/")))
