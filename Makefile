@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
+export PYTHONUNBUFFERED := 1
 
 .PHONY: run test lint bench fuzz browser install messages migrate seed demo clean
 
@@ -35,8 +36,10 @@ run: install
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Installs Debian's Chromium and the pinned axe-core if missing (never a Playwright browser download).
 browser: install
-	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+	bash tests/browser/setup.sh
+	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 fuzz: install
 	MOSELLE_FUZZ_EXAMPLES=$${MOSELLE_FUZZ_EXAMPLES:-200} $(BIN)/pytest -m fuzz -p no:randomly $(PYTEST_ARGS)

@@ -40,8 +40,8 @@ def main(base: str) -> int:
     failures = []
     for email, heading in HOMES.items():
         home = log_in(base, email)
-        if f"<h1>{heading}</h1>" not in home:
-            failures.append(f"{email}: home has no <h1>{heading}</h1>")
+        if f">{heading}</h" not in home:
+            failures.append(f"{email}: home has no heading {heading!r}")
         else:
             print(f"ok  {email:<28} {heading}")
     for failure in failures:
