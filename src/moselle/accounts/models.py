@@ -29,11 +29,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=5, default="en")
-    is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin."))
-    is_demo = models.BooleanField(default=False)
-    is_erased = models.BooleanField(default=False)
-    date_joined = models.DateTimeField(default=timezone.now)
+    is_active = models.BooleanField(verbose_name=_("is active"), default=True)
+    is_staff = models.BooleanField(verbose_name=_("is staff"), default=False, help_text=_("May use the Django admin."))
+    is_demo = models.BooleanField(verbose_name=_("is demo"), default=False)
+    is_erased = models.BooleanField(verbose_name=_("is erased"), default=False)
+    date_joined = models.DateTimeField(verbose_name=_("date joined"), default=timezone.now)
 
     objects = UserManager()
 
@@ -75,14 +75,21 @@ class Membership(models.Model):
         ACTIVE = "active", _("active")
         REMOVED = "removed", _("removed")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     is_org_admin = models.BooleanField(_("organisation admin"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -103,14 +110,18 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """An organisation admin's or hub staff's invitation of a colleague by e-mail."""
 
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
-    email = models.EmailField()
-    role = models.CharField(max_length=20, choices=Role.choices)
-    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    link = models.OneToOneField("core.SignedLink", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    email = models.EmailField(verbose_name=_("email"))
+    role = models.CharField(verbose_name=_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    link = models.OneToOneField("core.SignedLink", on_delete=models.PROTECT, related_name="+", verbose_name=_("link"))
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(verbose_name=_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked at"), null=True, blank=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("email",)
 
@@ -132,17 +143,22 @@ class ApiToken(models.Model):
     ROLE_CHOICES: ClassVar[list[tuple[str, Any]]] = [*Role.choices, (PEER, _("federation peer"))]
 
     name = models.CharField(_("name"), max_length=100)
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
     organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
-    prefix = models.CharField(max_length=12, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(verbose_name=_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(verbose_name=_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(verbose_name=_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -171,15 +187,19 @@ class Consent(models.Model):
         PAPER = "paper", _("signed paper form")
         IMPORT = "import", _("import")
 
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents")
-    email = models.EmailField()
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="consents", verbose_name=_("user")
+    )
+    email = models.EmailField(verbose_name=_("email"))
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     scope = models.CharField(_("scope"), max_length=200, blank=True, help_text=_("e.g. the provider or hub concerned"))
     text_version = models.CharField(_("text version"), max_length=20)
     given = models.BooleanField(_("given"))
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(verbose_name=_("when"), default=timezone.now)
     method = models.CharField(_("how"), max_length=10, choices=Method.choices)
-    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("email", "scope")
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from moselle.accounts import access, actions
@@ -198,8 +199,15 @@ def hub_privacy(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         if request.method == "POST" and request.POST.get("erase") == "yes":
             counts = actions.person_erase(actor=request.user, email=email)
+            rows = sum(counts.values())
             messages.success(
-                request, _("The person was erased (%(rows)s records changed).") % {"rows": sum(counts.values())}
+                request,
+                ngettext(
+                    "The person was erased (%(rows)s record changed).",
+                    "The person was erased (%(rows)s records changed).",
+                    rows,
+                )
+                % {"rows": rows},
             )
             return redirect("hub_privacy")
         data = privacy.export_person(privacy.find_person(email))

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,7 +72,10 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
         raise ValidationError({field: _("The file is empty.")})
     if size > limit:
         raise ValidationError(
-            {field: _("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {"size": size, "limit": limit}}
+            {
+                field: _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+            }
         )
     content = upload.read()
     name = Path(upload.name or "upload").name[:200]

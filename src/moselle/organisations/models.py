@@ -15,8 +15,10 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, default="LU", help_text=_("ISO 3166 code"))
-    is_demo = models.BooleanField(default=False, help_text=_("Generated demo data, never exported."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(
+        verbose_name=_("is demo"), default=False, help_text=_("Generated demo data, never exported.")
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -36,7 +38,9 @@ class HubProfile(models.Model):
         DE_MINIMIS = "de_minimis", _("de minimis (Regulation (EU) 2023/2831)")
         GBER = "gber", _("General Block Exemption Regulation, Art. 28")
 
-    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="hub_profile")
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="hub_profile", verbose_name=_("organisation")
+    )
     edih_name = models.CharField(_("EDIH name"), max_length=200)
     country = models.CharField(_("EDIH country"), max_length=2)
     state_aid_basis = models.CharField(
@@ -64,12 +68,12 @@ class EdihCategory(models.TextChoices):
 class HubService(models.Model):
     """One of the hub's own services, mapped to an EDIH category."""
 
-    hub = models.ForeignKey(HubProfile, on_delete=models.CASCADE, related_name="services")
-    code = models.SlugField(max_length=40)
+    hub = models.ForeignKey(HubProfile, on_delete=models.CASCADE, related_name="services", verbose_name=_("hub"))
+    code = models.SlugField(verbose_name=_("code"), max_length=40)
     name = TranslatedTextField(_("name"))
     category = models.CharField(_("EDIH category"), max_length=40, choices=EdihCategory.choices)
-    position = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    active = models.BooleanField(verbose_name=_("active"), default=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -84,12 +88,12 @@ class HubService(models.Model):
 class HubTarget(models.Model):
     """A target the hub committed to, such as the number of SMEs engaged over three years."""
 
-    hub = models.ForeignKey(HubProfile, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.SlugField(max_length=60)
+    hub = models.ForeignKey(HubProfile, on_delete=models.CASCADE, related_name="targets", verbose_name=_("hub"))
+    indicator = models.SlugField(verbose_name=_("indicator"), max_length=60)
     label = TranslatedTextField(_("label"))
     value = models.PositiveIntegerField(_("target"))
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(verbose_name=_("period start"))
+    period_end = models.DateField(verbose_name=_("period end"))
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
