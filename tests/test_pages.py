@@ -107,3 +107,11 @@ def test_the_language_switch_changes_the_interface_language(personas: Any, clien
 
 def test_the_health_check_answers(db: Any) -> None:
     assert Client().get("/health/").json() == {"status": "ok"}
+
+
+def test_a_person_sees_the_platform_in_their_profile_language(make_user: Any, org_a: Any, client_for: Any) -> None:
+    user = make_user(Role.COMPANY_MEMBER, org_a, language="fr")
+    client = client_for(user)
+    assert b'<html lang="fr">' in client.get("/").content
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    assert b'<html lang="de">' in client.get("/").content

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "moselle.accounts.middleware.UserLanguageMiddleware",
     "moselle.accounts.middleware.StaffMfaMiddleware",
 ]
 

@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 
 from moselle.accounts.access import is_hub_staff
 
@@ -27,4 +28,22 @@ class StaffMfaMiddleware:
             and not Authenticator.objects.filter(user_id=request.user.pk, type=Authenticator.Type.TOTP).exists()
         ):
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A logged-in person sees the platform in the language of their profile, unless they switched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and getattr(user, "language", None) in {code for code, _label in settings.LANGUAGES}
+        ):
+            translation.activate(user.language)  # type: ignore[union-attr]
+            request.LANGUAGE_CODE = user.language  # type: ignore[union-attr]
         return self.get_response(request)

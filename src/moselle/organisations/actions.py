@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from moselle.core import audit
+from moselle.core import audit, files
 from moselle.core.i18n import validate_translated_text
+from moselle.core.models import StoredFile
 from moselle.organisations.models import EdihCategory, HubService, Organisation
 
 
@@ -50,3 +52,12 @@ def hub_service_update(
             organisation_id=service.hub.organisation_id,
         )
     return service
+
+
+def organisation_file_upload(*, actor: Any, organisation: Organisation, upload: UploadedFile) -> StoredFile:
+    """Keep a file for the organisation after checking it by content (size and type)."""
+    checked = files.check_upload(upload)
+    with transaction.atomic():
+        stored = files.store(checked=checked, organisation_id=organisation.pk, uploaded_by_id=actor.pk)
+        audit.record(actor=actor, action="file.upload", target=stored, organisation_id=organisation.pk)
+    return stored

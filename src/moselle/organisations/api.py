@@ -20,7 +20,9 @@ class OrganisationOut(Schema):
     country: str
 
 
-@router.get("/organisations", response={200: Page[OrganisationOut], **ERRORS}, summary="Organisations the caller may see")
+@router.get(
+    "/organisations", response={200: Page[OrganisationOut], **ERRORS}, summary="Organisations the caller may see"
+)
 def organisation_list(request: HttpRequest, params: Query[PageParams], q: str = "") -> Any:
     organisations = visible_organisations(request.user).order_by("id")
     if q:
@@ -57,6 +59,7 @@ def hub_detail(request: HttpRequest, lang: str = "en") -> Any:
         "country": hub.country,
         "state_aid_basis": hub.state_aid_basis,
         "services": [
-            {"code": s.code, "name": pick(s.name, lang), "category": s.category} for s in hub.services.filter(active=True)
+            {"code": s.code, "name": pick(s.name, lang), "category": s.category}
+            for s in hub.services.filter(active=True)
         ],
     }

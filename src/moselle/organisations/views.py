@@ -15,7 +15,6 @@ from moselle.accounts import access as account_access
 from moselle.accounts import actions as account_actions
 from moselle.accounts.forms import InvitationForm, JoinForm, apply_errors
 from moselle.accounts.models import Invitation, Membership, User
-from moselle.core import audit, files
 from moselle.organisations import actions
 from moselle.organisations.access import (
     get_hub_service_for_user,
@@ -97,10 +96,11 @@ def organisation_upload(request: HttpRequest, organisation_id: int) -> HttpRespo
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            checked = files.check_upload(form.cleaned_data["file"])
-            with transaction.atomic():
-                stored = files.store(checked=checked, organisation_id=organisation_id, uploaded_by_id=request.user.pk)
-                audit.record(actor=request.user, action="file.upload", target=stored, organisation_id=organisation_id)
+            actions.organisation_file_upload(
+                actor=request.user,
+                organisation=context["organisation"],  # type: ignore[arg-type]
+                upload=form.cleaned_data["file"],
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
