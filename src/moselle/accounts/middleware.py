@@ -44,6 +44,6 @@ class UserLanguageMiddleware:
             and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             and getattr(user, "language", None) in {code for code, _label in settings.LANGUAGES}
         ):
-            translation.activate(user.language)  # type: ignore[union-attr]
-            request.LANGUAGE_CODE = user.language  # type: ignore[union-attr]
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)
