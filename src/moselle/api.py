@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from moselle.core.apicommon import TokenAuth, session_auth
+from moselle.core.apicommon import BodyError, JsonParser, TokenAuth, session_auth
 
 api = NinjaAPI(
     title="Moselle API",
     version="1",
-    description="The API of a Moselle Digital Innovation Hub instance. Token auth for machines, session auth for the pages.",
+    description=(
+        "The API of a Moselle Digital Innovation Hub instance. Token auth for machines, session auth for the pages. "
+        "Every error is a JSON body with `detail` (what went wrong, naming the field) and `errors` (one per field)."
+    ),
     auth=[TokenAuth(), session_auth],
     urls_namespace="api-v1",
+    parser=JsonParser(),
 )
 
 
@@ -29,20 +33,42 @@ def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str
 @api.exception_handler(DjangoValidationError)
 def on_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     if hasattr(exc, "error_dict"):
-        errors = [{"field": field, "message": m} for field, messages in exc.message_dict.items() for m in messages]
+        errors = [
+            {"field": "" if field == NON_FIELD_ERRORS else field, "message": m}
+            for field, messages in exc.message_dict.items()
+            for m in messages
+        ]
     else:
         errors = [{"field": "", "message": m} for m in exc.messages]
-    return _error(request, 422, errors[0]["message"] if errors else "Invalid input.", errors)
+    if not errors:
+        return _error(request, 422, "Invalid input.")
+    first = errors[0]
+    return _error(request, 422, f"{first['field']}: {first['message']}" if first["field"] else first["message"], errors)
+
+
+_LOCATIONS = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
+def _field_name(loc: Any) -> str:
+    """The field a validation error is about.
+
+    ``("body", "payload", "email")`` → ``email``; ``("body", "payload")`` → ``body``;
+    ``("query", "limit")`` → ``limit``.
+    """
+    parts = [str(part) for part in (loc or ())]
+    location = parts.pop(0) if parts and parts[0] in _LOCATIONS else ""
+    if location == "body" and parts and parts[0] == "payload":
+        parts.pop(0)
+    return ".".join(parts) or location or "input"
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = []
-    for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "payload")]
-        errors.append({"field": ".".join(loc), "message": str(item.get("msg", "invalid"))})
-    first = errors[0] if errors else {"field": "", "message": "invalid"}
-    return _error(request, 422, f"{first['field'] or 'input'}: {first['message']}", errors)
+    errors = [
+        {"field": _field_name(item.get("loc")), "message": str(item.get("msg", "invalid"))} for item in exc.errors
+    ]
+    first = errors[0] if errors else {"field": "input", "message": "invalid"}
+    return _error(request, 422, f"{first['field']}: {first['message']}", errors)
 
 
 @api.exception_handler(Http404)
@@ -62,6 +88,12 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, BodyError):
+        # django-ninja wraps every body parsing failure in a bare 400; the parser says what was wrong.
+        return _error(
+            request, 422, f"{cause.field}: {cause.message}", [{"field": cause.field, "message": cause.message}]
+        )
     return _error(request, exc.status_code, str(exc))
 
 

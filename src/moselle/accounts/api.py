@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from moselle.accounts import access, actions
 from moselle.accounts.models import Consent, Role, User
@@ -43,7 +43,10 @@ def me(request: HttpRequest) -> Any:
     user = request.user
     assert isinstance(user, User)
     return {
-        "id": user.pk, "email": user.email, "full_name": user.full_name, "language": user.language,
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "language": user.language,
         "roles": sorted(access.roles(user)),
         "memberships": list(access.visible_memberships(user).filter(user_id=user.pk)),
     }
@@ -75,7 +78,8 @@ def membership_detail(request: HttpRequest, membership_id: int) -> Any:
 
 
 @router.post(
-    "/memberships/{membership_id}/approve", response={200: MembershipOut, **WRITE_ERRORS},
+    "/memberships/{membership_id}/approve",
+    response={200: MembershipOut, **WRITE_ERRORS},
     summary="Approve a pending membership (organisation admin or hub staff)",
 )
 def membership_approve(request: HttpRequest, membership_id: int) -> Any:
@@ -84,7 +88,8 @@ def membership_approve(request: HttpRequest, membership_id: int) -> Any:
 
 
 @router.post(
-    "/memberships/{membership_id}/decline", response={200: MembershipOut, **WRITE_ERRORS},
+    "/memberships/{membership_id}/decline",
+    response={200: MembershipOut, **WRITE_ERRORS},
     summary="Decline a pending membership",
 )
 def membership_decline(request: HttpRequest, membership_id: int) -> Any:
@@ -93,7 +98,8 @@ def membership_decline(request: HttpRequest, membership_id: int) -> Any:
 
 
 @router.delete(
-    "/memberships/{membership_id}", response={200: MembershipOut, **WRITE_ERRORS},
+    "/memberships/{membership_id}",
+    response={200: MembershipOut, **WRITE_ERRORS},
     summary="Remove a colleague from an organisation",
 )
 def membership_remove(request: HttpRequest, membership_id: int) -> Any:
@@ -102,8 +108,14 @@ def membership_remove(request: HttpRequest, membership_id: int) -> Any:
 
 
 class InvitationIn(Schema):
-    email: str = Field(max_length=254)
-    role: str = Field(description=f"One of: {', '.join(Role.values)}")
+    email: str = Field(
+        max_length=254, description="The invited person's e-mail address.", json_schema_extra={"format": "email"}
+    )
+    # Documented as an enum; checked by the action, whose refusal names the value given.
+    role: str = Field(
+        description="The role the invited person will hold in the organisation.",
+        json_schema_extra={"enum": list(Role.values)},
+    )
 
 
 class InvitationOut(Schema):
@@ -115,7 +127,8 @@ class InvitationOut(Schema):
 
 
 @router.post(
-    "/organisations/{organisation_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS},
+    "/organisations/{organisation_id}/invitations",
+    response={201: InvitationOut, **WRITE_ERRORS},
     summary="Invite a colleague by e-mail",
 )
 def invitation_create(request: HttpRequest, organisation_id: int, payload: InvitationIn) -> Any:
@@ -127,11 +140,13 @@ def invitation_create(request: HttpRequest, organisation_id: int, payload: Invit
     invitation = actions.invitation_create(
         actor=request.user, organisation=organisation, email=payload.email, role=payload.role
     )
-    return 201, invitation
+    return Status(201, invitation)
 
 
 class ConsentIn(Schema):
-    purpose: str = Field(description=f"One of: {', '.join(Consent.Purpose.values)}")
+    purpose: str = Field(
+        description="What the consent is for.", json_schema_extra={"enum": list(Consent.Purpose.values)}
+    )
     given: bool
     scope: str = Field(default="", max_length=200)
 
@@ -148,7 +163,9 @@ class ConsentOut(Schema):
 
 @router.get("/consents", response={200: list[ConsentOut], **ERRORS}, summary="The caller's consent records")
 def consent_list(request: HttpRequest) -> Any:
-    return list(Consent.objects.filter(email__iexact=request.user.email)[:200])
+    user = request.user
+    assert isinstance(user, User)
+    return list(Consent.objects.filter(email__iexact=user.email)[:200])
 
 
 @router.post("/consents", response={201: ConsentOut, **WRITE_ERRORS}, summary="Give or withdraw consent")
@@ -156,9 +173,12 @@ def consent_create(request: HttpRequest, payload: ConsentIn) -> Any:
     user = request.user
     assert isinstance(user, User)
     consent = actions.consent_record(
-        actor=user, user=user, email=user.email, purpose=payload.purpose, given=payload.given,
-        scope=payload.scope, method=Consent.Method.API,
+        actor=user,
+        user=user,
+        email=user.email,
+        purpose=payload.purpose,
+        given=payload.given,
+        scope=payload.scope,
+        method=Consent.Method.API,
     )
-    return 201, consent
-
-
+    return Status(201, consent)
