@@ -40,6 +40,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
+    from django.utils import translation
+
+    translation.activate("en")  # a request of an earlier test may have left another language active
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.MOSELLE_REQUIRE_STAFF_MFA = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

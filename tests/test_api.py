@@ -85,3 +85,10 @@ def test_approving_through_the_api_twice_is_refused(personas: Any, token_for: An
     assert client.post(f"/api/v1/memberships/{pending.pk}/approve").json()["status"] == "active"
     again = client.post(f"/api/v1/memberships/{pending.pk}/approve")
     assert again.status_code == 422 and again.json()["errors"][0]["field"] == "status"
+
+
+def test_an_unknown_api_path_answers_in_json(db: Any) -> None:
+    response = Client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == "Not found."

@@ -54,7 +54,10 @@ def test_seed_is_idempotent(hub: HubProfile) -> None:
     assert HubTarget.objects.get(indicator="smes_engaged").value == 72
     categories = set(HubService.objects.values_list("category", flat=True))
     assert categories == {
-        "test_before_invest", "skills_and_training", "support_to_find_investments", "ecosystem_and_networking",
+        "test_before_invest",
+        "skills_and_training",
+        "support_to_find_investments",
+        "ecosystem_and_networking",
     }
 
 
@@ -74,8 +77,13 @@ def test_the_hub_manager_edits_a_service_and_it_is_audited(personas: Any, client
     client = client_for(personas.hub_admin)
     response = client.post(
         f"/hub/services/{service.pk}/",
-        {"name_en": "Awareness events", "name_fr": "Événements", "name_de": "", "category": "ecosystem_and_networking",
-         "active": "on"},
+        {
+            "name_en": "Awareness events",
+            "name_fr": "Événements",
+            "name_de": "",
+            "category": "ecosystem_and_networking",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     service.refresh_from_db()

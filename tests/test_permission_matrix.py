@@ -7,12 +7,11 @@ organisation B with the same role gets a 404, on the page and in the API.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import itertools
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,7 +29,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Persona names. "a:<role>" is the member of organisation A with that role (an organisation admin
 # unless an observer), "b:<role>" the same in organisation B.
-ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING = "anonymous", "peer", "unsigned-peer", "hub-admin", "hub-advisor", "pending"
+ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING = (
+    "anonymous",
+    "peer",
+    "unsigned-peer",
+    "hub-admin",
+    "hub-advisor",
+    "pending",
+)
 A = {role: f"a:{role}" for role in ("company_member", "provider_member", "partner_member", "observer")}
 B = {role: f"b:{role}" for role in ("company_member", "provider_member", "partner_member", "observer")}
 PERSONAS = [ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING, *A.values(), *B.values()]
@@ -100,9 +106,7 @@ def file_in_a(w: World) -> dict[str, Any]:
 
 
 def token(w: World) -> dict[str, Any]:
-    issued = actions.api_token_create(
-        actor=None, name="machine", user=w.personas.hub_admin, role=Role.HUB_ADMIN
-    )
+    issued = actions.api_token_create(actor=None, name="machine", user=w.personas.hub_admin, role=Role.HUB_ADMIN)
     return {"token_id": issued.token.pk}
 
 
@@ -113,9 +117,7 @@ def service(w: World) -> dict[str, Any]:
 def invitation_token(w: World) -> dict[str, Any]:
     """A real invitation; the token is read from the e-mail that carries it."""
     email = f"invitee{next(_serial)}@example.org"
-    actions.invitation_create(
-        actor=w.personas.hub_admin, organisation=w.org_a, email=email, role=Role.COMPANY_MEMBER
-    )
+    actions.invitation_create(actor=w.personas.hub_admin, organisation=w.org_a, email=email, role=Role.COMPANY_MEMBER)
     body = EmailLog.objects.filter(recipient=email).get().body
     match = re.search(r"/invitations/([^/\s]+)/", body)
     assert match, body
@@ -185,6 +187,7 @@ PAGES: dict[str, Entry] = {
     "hub_token_revoke": Entry(ok([ADMIN], 302), 404, "post", token),
     "audit_log": Entry(ok([ADMIN]), 404),
     "hub_service_edit": Entry(ok([ADMIN]), 404, make=service),
+    "api_not_found": Entry({}, 404, anonymous=404),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -205,9 +208,9 @@ API: dict[tuple[str, str], Entry] = {
     ("post", "/organisations/{organisation_id}/invitations"): Entry(
         ok(ORG_A_ADMINS, 201), 404, "post", org_a, invite_data
     ),
-    ("get", "/consents"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/consents"): Entry(ok(USERS_NOT_PEERS), 404),
     ("post", "/consents"): Entry(
-        ok(AUTHENTICATED, 201), 404, "post", data=lambda w: {"purpose": "marketing", "given": True}
+        ok(USERS_NOT_PEERS, 201), 404, "post", data=lambda w: {"purpose": "marketing", "given": True}
     ),
     ("get", "/audit"): Entry(ok([ADMIN]), 404),
     ("get", "/federation/hello"): Entry(ok([PEER]), 404),
@@ -240,9 +243,7 @@ def page_routes() -> dict[str, str]:
 def api_operations() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {
-        (method, path.removeprefix("/api/v1"))
-        for path, operations in schema["paths"].items()
-        for method in operations
+        (method, path.removeprefix("/api/v1")) for path, operations in schema["paths"].items() for method in operations
     }
 
 

@@ -54,7 +54,7 @@ def _tables_holding(needle: str) -> list[str]:
     with connection.cursor() as cursor:
         for table, column in _text_columns():
             cursor.execute(
-                f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER(CAST({quote(column)} AS TEXT)) LIKE %s",  # noqa: S608
+                f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER(CAST({quote(column)} AS TEXT)) LIKE %s",
                 [f"%{needle.lower()}%"],
             )
             if cursor.fetchone()[0]:
@@ -75,7 +75,12 @@ def _give_the_person_a_history(user: User) -> None:
     actions.user_update_profile(actor=user, user=user, full_name="Paul Hoffmann-Weis", language="de")
     actions.consent_record(actor=user, user=user, email=user.email, purpose="marketing", given=True, method="web")
     actions.consent_record(
-        actor=user, user=user, email=user.email, purpose="share_with_provider", given=True, method="web",
+        actor=user,
+        user=user,
+        email=user.email,
+        purpose="share_with_provider",
+        given=True,
+        method="web",
         scope="provider DataWerk",
     )
     other = Organisation.objects.create(name="Other Ltd")

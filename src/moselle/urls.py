@@ -1,7 +1,7 @@
 """Every route of Moselle. Each one must also appear in the permission matrix test."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from moselle.accounts import views as accounts
 from moselle.api import api
@@ -36,5 +36,6 @@ urlpatterns = [
     path("hub/settings/", organisations.hub_settings, name="hub_settings"),
     path("hub/services/<int:service_id>/", organisations.hub_service_edit, name="hub_service_edit"),
     path("api/v1/", api.urls),
+    re_path(r"^api/", core.api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from moselle.accounts.models import HUB_ROLES, ApiToken, Membership, Role, User
+from moselle.accounts.models import HUB_ROLES, ApiToken, Consent, Membership, Role, User
 
 
 def _authenticated(user: Any) -> bool:
@@ -154,3 +154,15 @@ def get_token_for_user(user: Any, token_id: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def get_person_for_consent(user: Any) -> User:
+    """Consent is a person's: a federation peer's machine identity has none to give or read."""
+    if not _authenticated(user) or is_peer(user) or not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def consents_for_user(user: Any) -> QuerySet[Consent]:
+    person = get_person_for_consent(user)
+    return Consent.objects.filter(email__iexact=person.email)

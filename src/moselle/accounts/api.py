@@ -163,15 +163,12 @@ class ConsentOut(Schema):
 
 @router.get("/consents", response={200: list[ConsentOut], **ERRORS}, summary="The caller's consent records")
 def consent_list(request: HttpRequest) -> Any:
-    user = request.user
-    assert isinstance(user, User)
-    return list(Consent.objects.filter(email__iexact=user.email)[:200])
+    return list(access.consents_for_user(request.user)[:200])
 
 
 @router.post("/consents", response={201: ConsentOut, **WRITE_ERRORS}, summary="Give or withdraw consent")
 def consent_create(request: HttpRequest, payload: ConsentIn) -> Any:
-    user = request.user
-    assert isinstance(user, User)
+    user = access.get_person_for_consent(request.user)
     consent = actions.consent_record(
         actor=user,
         user=user,

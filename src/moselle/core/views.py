@@ -52,6 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Paths under /api/ that match no operation answer in JSON, like the API itself."""
+    return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
+
+
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:

@@ -48,7 +48,11 @@ def test_it_turns_a_postgres_url_into_a_database() -> None:
     db = env.database_from_url("postgres://hub:s%40cret@db.example:6543/moselle?sslmode=require")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "hub", "s@cret", "db.example", "6543", "moselle",
+        "hub",
+        "s@cret",
+        "db.example",
+        "6543",
+        "moselle",
     )
     assert db["OPTIONS"] == {"sslmode": "require"}
 

@@ -34,10 +34,9 @@ def test_it_sends_after_commit_and_logs(db: Any, django_capture_on_commit_callba
 
 
 def test_nothing_is_sent_when_the_action_rolls_back(db: Any, django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            _send("en")
-            raise RuntimeError("the action failed")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        _send("en")
+        raise RuntimeError("the action failed")
     assert outbox.outbox == [] and not EmailLog.objects.exists()
 
 
@@ -48,9 +47,7 @@ def test_running_the_delivery_twice_sends_once(db: Any) -> None:
     assert len(outbox.outbox) == 1
 
 
-def test_a_failed_delivery_is_retried_by_tick(
-    db: Any, settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_a_failed_delivery_is_retried_by_tick(db: Any, settings: Any, django_capture_on_commit_callbacks: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
     with django_capture_on_commit_callbacks(execute=True):
