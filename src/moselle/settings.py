@@ -191,6 +191,16 @@ TASKS = {
     }
 }
 
+# One cache shared by every web worker (log-in rate limits count across workers); the table is
+# created by a migration of the core app.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if TESTING
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "moselle_cache"}
+    )
+}
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 

@@ -18,7 +18,7 @@ def test_language_switch_changes_the_page_language(tab: Tab, language: str) -> N
     expect(tab.heading()).to_have_text("Privacy notice")
 
     page.get_by_label("Language").select_option(language)
-    page.get_by_role("button", name="Switch").click()
+    page.get_by_role("button", name="Change language").click()
     tab.landed(page.locator(f"html[lang='{language}']"))
     expect(page).to_have_url(tab.server.url("/privacy/"))
     # The heading as the Moselle catalogue has it in that language.
@@ -37,6 +37,6 @@ def test_language_switch_changes_the_page_language(tab: Tab, language: str) -> N
 
     # And back to English with the same switch, whose label is now in the other language.
     page.get_by_label(gettext_in(language, "Language")).select_option("en")
-    page.get_by_role("button", name=gettext_in(language, "Switch")).click()
+    page.get_by_role("button", name=gettext_in(language, "Change language")).click()
     tab.landed(page.locator("html[lang='en']"))
     expect(tab.heading()).to_have_text("Sign In")

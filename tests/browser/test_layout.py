@@ -22,7 +22,7 @@ def test_pages_fit_a_375px_wide_screen(tab: Tab) -> None:
     tab.assert_fits_width()
     tab.log_in("manager@demo.moselle.lu")
     tab.assert_fits_width()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Organisations").click()
     tab.landed(tab.heading().filter(has_text="Organisations"))
     tab.assert_fits_width()
     page.get_by_role("link", name="Précision Mosellane SARL (démo)").click()

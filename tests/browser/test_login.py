@@ -27,7 +27,7 @@ def test_each_role_sees_its_home_page(tab: Tab, email: str, heading: str, staff:
     tab.log_in(email)
     lang = tab.page.locator("html").get_attribute("lang") or "en"
     expect(tab.heading()).to_have_text(gettext_in(lang, heading))
-    nav = tab.page.get_by_role("navigation", name=gettext_in(lang, "Main"))
+    nav = tab.page.get_by_role("navigation", name=gettext_in(lang, "Main navigation"))
     expect(nav.get_by_role("button", name=gettext_in(lang, "Log out"))).to_be_visible()
     for label in HUB_ORGANISATION_LINKS:
         expect(nav.get_by_role("link", name=gettext_in(lang, label), exact=True)).to_have_count(1 if staff else 0)

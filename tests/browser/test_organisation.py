@@ -45,7 +45,7 @@ def open_company_page_as_member(tab: Tab) -> None:
 def test_hub_manager_invites_a_colleague_from_the_organisation_page(tab: Tab) -> None:
     page = tab.page
     tab.log_in("manager@demo.moselle.lu")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Organisations").click()
     tab.landed(tab.heading().filter(has_text="Organisations"))
     page.get_by_role("link", name=COMPANY).click()
     tab.landed(tab.heading().filter(has_text=COMPANY))
@@ -66,7 +66,7 @@ def test_hub_manager_invites_a_colleague_from_the_organisation_page(tab: Tab) ->
 def test_hub_manager_sees_the_field_error_for_a_bad_invitation(tab: Tab) -> None:
     page = tab.page
     tab.log_in("manager@demo.moselle.lu")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisations").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Organisations").click()
     tab.landed(tab.heading().filter(has_text="Organisations"))
     page.get_by_role("link", name=COMPANY).click()
     tab.landed(tab.heading().filter(has_text=COMPANY))
@@ -110,7 +110,7 @@ def refusal(reason: str, size: int) -> str:
     if reason == "wrong-type":
         return "This type of file is not accepted. Accepted types: CSV, DOCX, JPEG, PDF, PNG, XLSX."
     with translation.override("en"):
-        return f"The file is {filesizeformat(size)}; the limit is {filesizeformat(UPLOAD_LIMIT)}."
+        return f"The file is larger than the limit of {filesizeformat(UPLOAD_LIMIT)}."
 
 
 @pytest.mark.browser

@@ -23,7 +23,7 @@ MANAGER_PAGES = [
 @pytest.mark.browser
 def test_hub_manager_opens_every_page_of_the_navigation(tab: Tab) -> None:
     tab.log_in("manager@demo.moselle.lu")
-    nav = tab.page.get_by_role("navigation", name="Main")
+    nav = tab.page.get_by_role("navigation", name="Main navigation")
     for link, heading in MANAGER_PAGES:
         nav.get_by_role("link", name=link, exact=True).click()
         tab.landed(tab.heading().filter(has_text=heading))
@@ -33,7 +33,7 @@ def test_hub_manager_opens_every_page_of_the_navigation(tab: Tab) -> None:
 @pytest.mark.browser
 def test_hub_manager_opens_a_service_to_edit(tab: Tab) -> None:
     tab.log_in("manager@demo.moselle.lu")
-    tab.page.get_by_role("navigation", name="Main").get_by_role("link", name="Hub settings").click()
+    tab.page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Hub settings").click()
     tab.landed(tab.heading().filter(has_text="Hub settings"))
     tab.page.get_by_role("link", name="Edit").first.click()
     tab.landed(tab.page.get_by_label("Name in English"))
@@ -46,7 +46,7 @@ def test_member_opens_account_consent_and_join_pages(tab: Tab) -> None:
     tab.log_in("provider@demo.moselle.lu")
     page.get_by_role("link", name="Join or register an organisation").click()
     tab.landed(tab.heading().filter(has_text="Join or register an organisation"))
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="My account").click()
     tab.landed(tab.heading().filter(has_text="My account"))
     expect(page.get_by_role("table").get_by_role("cell", name="DataWerk Analytics (demo)")).to_be_visible()
     page.get_by_role("link", name="My consent choices").click()

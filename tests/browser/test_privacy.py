@@ -33,7 +33,7 @@ def test_privacy_notice_is_reached_from_the_footer(tab: Tab) -> None:
 def test_person_sees_and_downloads_their_own_data(tab: Tab) -> None:
     page = tab.page
     tab.log_in("company@demo.moselle.lu")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="My account").click()
     tab.landed(tab.heading().filter(has_text="My account"))
     page.get_by_role("link", name="See my personal data").click()
     tab.landed(tab.heading().filter(has_text="Your personal data"))

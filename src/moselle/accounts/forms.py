@@ -86,7 +86,7 @@ class PersonLookupForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    user_email = forms.EmailField(label=_("Acting as (user e-mail)"))
+    user_email = forms.EmailField(label=_("E-mail of the user the token acts for"))
     role = forms.ChoiceField(label=_("Role"), choices=ApiToken.ROLE_CHOICES)
 
     def clean_user_email(self) -> User:

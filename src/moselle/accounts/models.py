@@ -196,7 +196,7 @@ class Consent(models.Model):
     text_version = models.CharField(_("text version"), max_length=20)
     given = models.BooleanField(_("given"))
     at = models.DateTimeField(verbose_name=_("when"), default=timezone.now)
-    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     recorded_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
     )

@@ -72,10 +72,7 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
         raise ValidationError({field: _("The file is empty.")})
     if size > limit:
         raise ValidationError(
-            {
-                field: _("The file is %(size)s; the limit is %(limit)s.")
-                % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
-            }
+            {field: _("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
     content = upload.read()
     name = Path(upload.name or "upload").name[:200]

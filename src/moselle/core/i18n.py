@@ -41,9 +41,8 @@ def validate_translated_text(value: Any) -> None:
 class TranslatedTextField(models.JSONField):
     """A JSON mapping ``{"en": ..., "fr": ..., "de": ...}``; read it with :func:`pick`."""
 
+    default_validators = [validate_translated_text]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", dict)
-        validators = list(kwargs.pop("validators", []))
-        validators.append(validate_translated_text)
-        kwargs["validators"] = validators
         super().__init__(*args, **kwargs)

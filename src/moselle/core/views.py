@@ -29,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "hub": own_hub(),
             "organisation_count": Organisation.objects.count(),
             "user_count": User.objects.filter(is_active=True).count(),
+            "pending_count": Membership.objects.filter(status=Membership.Status.PENDING).count(),
             "pending": Membership.objects.filter(status=Membership.Status.PENDING).select_related(
                 "user", "organisation"
             )[:20],

@@ -11,3 +11,22 @@ register = template.Library()
 def tr(value: dict[str, str] | None) -> str:
     """Show a translated text field in the current language, with fallback."""
     return pick(value)
+
+
+@register.filter
+def label(value: str, kind: str) -> str:
+    """The readable, translated label of a stored code: ``{{ m.role|label:"role" }}``."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from moselle.accounts.models import ApiToken, Consent, Membership
+
+    labels: dict[str, dict[str, object]] = {
+        "role": dict(ApiToken.ROLE_CHOICES),
+        "status": dict(Membership.Status.choices),
+        "purpose": dict(Consent.Purpose.choices),
+        "method": dict(Consent.Method.choices),
+        "language": dict(settings.LANGUAGES),
+        "actor_kind": {"user": _("person"), "token": _("API token"), "system": _("system")},
+    }
+    return str(labels.get(kind, {}).get(value, value))

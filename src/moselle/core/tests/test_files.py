@@ -48,7 +48,7 @@ def test_it_refuses_an_oversized_file(settings: Any) -> None:
     settings.MOSELLE_UPLOAD_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as raised:
         files.check_upload(SimpleUploadedFile("big.pdf", PDF + b"x" * 2000), field="attachment")
-    assert "the limit is 1.0\xa0KB" in raised.value.message_dict["attachment"][0]
+    assert "larger than the limit of 1.0\xa0KB" in raised.value.message_dict["attachment"][0]
 
 
 def test_it_refuses_a_wrong_type_and_an_empty_file() -> None:

@@ -6,9 +6,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -21,6 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=env_int("MOSELLE_WEB_WORKERS", 2, minimum=1, maximum=64))
+        parser.add_argument("--threads", type=int, default=env_int("MOSELLE_WEB_THREADS", 8, minimum=1, maximum=256))
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
@@ -35,6 +38,14 @@ class Command(BaseCommand):
                     options["bind"],
                     "--workers",
                     str(options["workers"]),
+                    # Threads, so that an idle keep-alive browser connection does not hold a whole worker.
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    str(options["threads"]),
+                    # gunicorn's control socket defaults to one path per machine; keep ours beside the data.
+                    "--control-socket",
+                    str(Path(settings.VAR_DIR) / "gunicorn.ctl"),
                     "--access-logfile",
                     "-",
                     "--graceful-timeout",
