@@ -1,23 +1,38 @@
-"""Log in over HTTP as each demo role and check that role's home page. Standard library only."""
+"""Log in over HTTP as each demo role and check that role's home page, in that person's language."""
 
 from __future__ import annotations
 
+import html
 import http.cookiejar
 import re
 import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
+
+import polib
 
 PASSWORD = "moselle-demo-2026"
+LOCALE = Path(__file__).resolve().parents[2] / "src" / "moselle" / "locale"
+# Each demo person, the heading of their home, and the language of their profile.
 HOMES = {
-    "manager@demo.moselle.lu": "Hub dashboard",
-    "advisor@demo.moselle.lu": "Hub dashboard",
-    "partner@demo.moselle.lu": "Your space",
-    "company@demo.moselle.lu": "Your space",
-    "provider@demo.moselle.lu": "Your space",
-    "observer@demo.moselle.lu": "Figures",
-    "pending@demo.moselle.lu": "Waiting for approval",
+    "manager@demo.moselle.lu": ("Hub dashboard", "en"),
+    "advisor@demo.moselle.lu": ("Hub dashboard", "fr"),
+    "partner@demo.moselle.lu": ("Your space", "de"),
+    "company@demo.moselle.lu": ("Your space", "en"),
+    "provider@demo.moselle.lu": ("Your space", "en"),
+    "observer@demo.moselle.lu": ("Figures", "en"),
+    "pending@demo.moselle.lu": ("Waiting for approval", "en"),
 }
+
+
+def translated(text: str, language: str) -> str:
+    if language == "en":
+        return text
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    entry = catalogue.find(text)
+    assert entry and entry.msgstr, f"no {language} translation of {text!r}"
+    return html.escape(entry.msgstr, quote=False)
 
 
 def log_in(base: str, email: str) -> str:
@@ -38,7 +53,8 @@ def log_in(base: str, email: str) -> str:
 
 def main(base: str) -> int:
     failures = []
-    for email, heading in HOMES.items():
+    for email, (english, language) in HOMES.items():
+        heading = translated(english, language)
         home = log_in(base, email)
         if f">{heading}</h" not in home:
             failures.append(f"{email}: home has no heading {heading!r}")
