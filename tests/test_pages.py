@@ -123,3 +123,10 @@ def test_a_person_sees_the_platform_in_their_profile_language(make_user: Any, or
     assert b'<html lang="fr">' in client.get("/").content
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     assert b'<html lang="de">' in client.get("/").content
+
+
+def test_a_field_error_is_tied_to_its_field_for_screen_readers(personas: Any, client_for: Any) -> None:
+    response = client_for(personas.hub_admin).post("/hub/tokens/", {"name": "x", "user_email": "nope", "role": "x"})
+    html = response.content.decode()
+    assert 'aria-describedby="id_user_email_error"' in html and 'aria-invalid="true"' in html
+    assert 'id="id_user_email_error"' in html
