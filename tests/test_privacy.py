@@ -197,3 +197,17 @@ def test_consent_latest_record_wins(demo: None, client_for: Any) -> None:
     assert latest is not None and latest.method == "web" and latest.text_version
     bad = client.post("/me/consents/", {"purpose": "spam", "given": "1"})
     assert "purpose" in bad.context["form"].errors
+
+
+def test_the_privacy_notice_gives_each_processing_its_legal_basis(db: Any) -> None:
+    from django.test import Client
+    from django.utils.html import escape
+
+    page = Client().get("/privacy/").content.decode()
+    for processing in privacy.PROCESSING:
+        assert escape(str(processing.purpose)) in page
+        assert processing.basis in privacy.LEGAL_BASES
+    assert escape(str(privacy.LEGAL_BASES["consent"])) in page
+    assert escape(str(privacy.LEGAL_BASES["legal_obligation"])) in page
+    consent_based = {p.consent_purpose for p in privacy.PROCESSING if p.basis == "consent"}
+    assert consent_based == set(Consent.Purpose.values)

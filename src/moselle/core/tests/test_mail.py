@@ -62,3 +62,21 @@ def test_a_failed_delivery_is_retried_by_tick(db: Any, settings: Any, django_cap
     with django_capture_on_commit_callbacks(execute=True), open("/dev/null", "w") as quiet:
         call_command("tick", stdout=quiet)
     assert len(outbox.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_delivers_what_the_action_enqueued(settings: Any) -> None:
+    """The production path: the task row is written on commit, and the real worker runs it."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with transaction.atomic():
+        log = _send("en")
+    assert outbox.outbox == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    with open("/dev/null", "w") as quiet:
+        call_command("db_worker", "--batch", "--interval", "0", stdout=quiet, stderr=quiet)
+    log.refresh_from_db()
+    assert log.status == EmailLog.Status.SENT
+    assert [m.subject for m in outbox.outbox] == ["You are now a member of Alpha"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
