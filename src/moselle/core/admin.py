@@ -25,3 +25,6 @@ class SignedLinkAdmin(ReadOnlyAdmin):
 @admin.register(StoredFile)
 class StoredFileAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "organisation", "content_type", "size", "created_at")
+
+
+from moselle.core import admin_taxonomy  # noqa: E402,F401

@@ -136,3 +136,6 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from moselle.core.models_taxonomy import *  # noqa: E402,F403

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from moselle.core import audit
+from moselle.core import audit, taxonomy
 from moselle.organisations import hubseed
 from moselle.organisations.models import HubProfile, HubService, HubTarget, Organisation
 
@@ -39,4 +39,5 @@ class Command(BaseCommand):
                     defaults={"value": value, "label": label, "period_end": end},
                 )
                 created += made
-        self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows.")
+            loaded = taxonomy.seed_taxonomy()
+        self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows. Taxonomy: {loaded.summary()}.")
