@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from moselle.accounts import actions
 from moselle.accounts.models import ApiToken, Membership, Role, User
+from moselle.organisations.actions import hub_seed
 from moselle.organisations.models import HubProfile, Organisation
 
 
@@ -50,8 +50,9 @@ def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def hub(db: Any) -> HubProfile:
-    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return HubProfile.objects.select_related("organisation").get()
+    # The hub alone: the taxonomy's thousands of rows are seeded only by the tests that need them.
+    hub_profile, _created = hub_seed()
+    return hub_profile
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def personas(make_user: MakeUser, org_a: Organisation, org_b: Organisation, hub:
     a = {role: make_user(role, org_a, org_admin=role != Role.OBSERVER) for role in ORG_ROLES}
     b = {role: make_user(role, org_b, org_admin=role != Role.OBSERVER) for role in ORG_ROLES}
     peer_org = Organisation.objects.create(name="Peer Hub", country="FR")
-    peer_user = make_user(email="peer@peer.example")
+    peer_user = actions.peer_account_for(actor=None, organisation=peer_org)
     issued = actions.api_token_create(
         actor=None, name="peer", user=peer_user, role=ApiToken.PEER, organisation=peer_org
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.management import call_command
@@ -92,13 +93,14 @@ def test_the_hub_manager_edits_a_service_and_it_is_audited(personas: Any, client
     assert entry.changes["name"][1] == {"en": "Awareness events", "fr": "Événements"}
     log = client.get("/hub/audit/", {"action": "hub_service"})
     assert b"hub_service.update" in log.content
+    assert "<code>name</code>: {'en': 'Awareness raising'" in log.content.decode().replace("&#x27;", "'")
 
 
 def test_a_service_needs_a_name_and_a_known_category(personas: Any, client_for: Any) -> None:
     service = HubService.objects.get(code="funding")
     client = client_for(personas.hub_admin)
     nameless = client.post(f"/hub/services/{service.pk}/", {"category": "ecosystem_and_networking"})
-    assert nameless.status_code == 400 and "at least one language" in str(nameless.context["form"].errors)
+    assert nameless.status_code == 400 and "at least one language" in nameless.context["form"].errors["name_en"][0]
     unknown = client.post(f"/hub/services/{service.pk}/", {"name_en": "x", "category": "space_travel"})
     assert unknown.status_code == 400 and "category" in unknown.context["form"].errors
     service.refresh_from_db()
@@ -128,5 +130,16 @@ def test_a_person_sees_the_platform_in_their_profile_language(make_user: Any, or
 def test_a_field_error_is_tied_to_its_field_for_screen_readers(personas: Any, client_for: Any) -> None:
     response = client_for(personas.hub_admin).post("/hub/tokens/", {"name": "x", "user_email": "nope", "role": "x"})
     html = response.content.decode()
-    assert 'aria-describedby="id_user_email_error"' in html and 'aria-invalid="true"' in html
+    described = re.search(r'name="user_email"[^>]*aria-describedby="([^"]+)"', html)
+    assert described and "id_user_email_error" in described.group(1).split() and 'aria-invalid="true"' in html
     assert 'id="id_user_email_error"' in html
+
+
+def test_a_missing_page_uses_the_sites_own_template_in_the_persons_language(
+    make_user: Any, org_a: Any, client_for: Any
+) -> None:
+    user = make_user(Role.COMPANY_MEMBER, org_a, language="de")
+    response = client_for(user).get("/organisations/999999/")
+    assert response.status_code == 404
+    assert b'<html lang="de">' in response.content and b"main-navigation" not in response.content
+    assert response.templates[0].name == "404.html"

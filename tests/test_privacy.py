@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 
@@ -13,6 +14,7 @@ from moselle.accounts import actions
 from moselle.accounts.models import Consent, Membership, Role, User
 from moselle.core import privacy
 from moselle.core.models import AuditEntry, EmailLog
+from moselle.organisations.actions import hub_seed
 from moselle.organisations.models import Organisation
 
 
@@ -64,8 +66,8 @@ def _tables_holding(needle: str) -> list[str]:
 
 @pytest.fixture
 def demo(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    hub_seed()
     with open("/dev/null", "w") as quiet:
-        call_command("seed", stdout=quiet)
         call_command("demo", stdout=quiet)
 
 
@@ -167,20 +169,62 @@ def test_the_person_reads_and_downloads_their_own_data(demo: None, client_for: A
 def test_the_hub_manager_finds_exports_and_erases_a_person(demo: None, client_for: Any) -> None:
     manager = User.objects.get(email="manager@demo.moselle.lu")
     client = client_for(manager)
-    found = client.get("/hub/privacy/", {"email": "observer@demo.moselle.lu"})
+    assert client.get("/hub/privacy/", {"email": "observer@demo.moselle.lu"}).context["data"] is None  # POST only
+    found = client.post("/hub/privacy/", {"email": "observer@demo.moselle.lu", "step": "find"})
     assert b"Jean Klein" in found.content
-    exported = client.get("/hub/privacy/", {"email": "observer@demo.moselle.lu", "format": "json"})
+    exported = client.post("/hub/privacy/", {"email": "observer@demo.moselle.lu", "step": "download"})
     assert json.loads(exported.content)["accounts"]["account"]["full_name"] == "Jean Klein"
-    erased = client.post("/hub/privacy/", {"email": "observer@demo.moselle.lu", "erase": "yes"})
+    mistyped = client.post(
+        "/hub/privacy/",
+        {"email": "observer@demo.moselle.lu", "confirm_email": "observer@demo.moselle.com", "step": "erase"},
+    )
+    assert mistyped.status_code == 400 and "confirm_email" in mistyped.context["erase_form"].errors
+    assert User.objects.filter(email="observer@demo.moselle.lu").exists()
+    erased = client.post(
+        "/hub/privacy/",
+        {"email": "observer@demo.moselle.lu", "confirm_email": "Observer@demo.moselle.lu", "step": "erase"},
+    )
     assert erased.status_code == 302
     assert not User.objects.filter(email="observer@demo.moselle.lu").exists()
 
 
+def test_erasure_never_leaves_the_hub_or_an_organisation_without_its_admin(demo: None, client_for: Any) -> None:
+    manager = User.objects.get(email="manager@demo.moselle.lu")
+    advisor = User.objects.get(email="advisor@demo.moselle.lu")
+    with pytest.raises(ValidationError) as raised:
+        actions.person_erase(actor=manager, email=manager.email)
+    assert "your own account" in raised.value.message_dict["email"][0]
+    with pytest.raises(ValidationError) as raised:
+        actions.person_erase(actor=advisor, email=manager.email)
+    assert "last manager" in raised.value.message_dict["email"][0]
+    pending = Membership.objects.get(user__email="pending@demo.moselle.lu")
+    actions.membership_approve(actor=manager, membership=pending)  # now company@ has a colleague to leave behind
+    with pytest.raises(ValidationError) as raised:
+        actions.person_erase(actor=manager, email="company@demo.moselle.lu")
+    assert "last admin" in raised.value.message_dict["email"][0]
+    page = client_for(manager).post(
+        "/hub/privacy/",
+        {"email": "company@demo.moselle.lu", "confirm_email": "company@demo.moselle.lu", "step": "erase"},
+    )
+    assert page.status_code == 400 and "last admin" in str(page.context["erase_form"].errors)
+    assert User.objects.filter(email="company@demo.moselle.lu", is_erased=False).exists()
+
+
+def test_erasing_an_address_without_an_account_is_audited(demo: None) -> None:
+    manager = User.objects.get(email="manager@demo.moselle.lu")
+    actions.consent_record(actor=None, email="walk-in@example.org", purpose="marketing", given=True, method="paper")
+    actions.person_erase(actor=manager, email="walk-in@example.org")
+    entry = AuditEntry.objects.get(action="person.erase")
+    assert entry.actor == manager and entry.target_type == "person" and entry.changes == {}
+
+
 def test_a_malformed_email_is_refused_with_the_field(demo: None, client_for: Any) -> None:
     manager = User.objects.get(email="manager@demo.moselle.lu")
-    response = client_for(manager).get("/hub/privacy/", {"email": "not-an-address"})
-    assert response.status_code == 200
+    response = client_for(manager).post("/hub/privacy/", {"email": "not-an-address", "step": "find"})
+    assert response.status_code == 400
     assert response.context["form"].errors["email"]
+    too_long = client_for(manager).post("/hub/privacy/", {"email": "a" * 250 + "@example.org", "step": "find"})
+    assert too_long.status_code == 400 and too_long.context["form"].errors["email"]
     with pytest.raises(Exception) as raised:
         actions.person_erase(actor=manager, email="nope")
     assert "email" in raised.value.message_dict  # type: ignore[attr-defined]
@@ -196,7 +240,7 @@ def test_consent_latest_record_wins(demo: None, client_for: Any) -> None:
     latest = Consent.objects.filter(email=user.email).first()
     assert latest is not None and latest.method == "web" and latest.text_version
     bad = client.post("/me/consents/", {"purpose": "spam", "given": "1"})
-    assert "purpose" in bad.context["form"].errors
+    assert bad.status_code == 400 and "purpose" in bad.context["form"].errors
 
 
 def test_the_privacy_notice_gives_each_processing_its_legal_basis(db: Any) -> None:

@@ -90,6 +90,10 @@ def admin_organisation_ids(user: Any) -> set[int]:
 
 
 def can_manage_members(user: Any, organisation_id: int) -> bool:
+    """Who may invite, approve and remove: in the hub's own organisation only the hub manager;
+    elsewhere hub staff and the organisation's admins."""
+    if organisation_id == hub_organisation_id():
+        return is_hub_admin(user)
     return is_hub_staff(user) or organisation_id in admin_organisation_ids(user)
 
 
@@ -106,11 +110,15 @@ def visible_memberships(user: Any) -> QuerySet[Membership]:
 
 
 def get_membership_for_user(user: Any, membership_id: int, *, manage: bool = False) -> Membership:
-    """The membership if the user may see it (or manage it, with ``manage``); 404 otherwise."""
+    """The membership if the user may see it (or manage it, with ``manage``); 404 otherwise.
+
+    Everyone may manage their own membership, so as to leave an organisation; the action decides
+    what leaving allows (approving oneself does not)."""
     membership = visible_memberships(user).filter(pk=membership_id).first()
     if membership is None:
         raise Http404
-    if manage and not can_manage_members(user, membership.organisation_id):
+    leaving = membership.user_id == getattr(user, "pk", None)
+    if manage and not leaving and not can_manage_members(user, membership.organisation_id):
         raise Http404
     return membership
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moselle.accounts.access import hub_organisation_id
+from moselle.accounts.access import hub_organisation_id, is_hub_admin
 from moselle.accounts.models import (
     CONSENT_TEXT_VERSION,
     HUB_ROLES,
@@ -38,6 +38,8 @@ SELF_SERVICE_ROLES = (Role.COMPANY_MEMBER, Role.PROVIDER_MEMBER, Role.PARTNER_ME
 
 def _clean_email(email: str, field: str = "email") -> str:
     cleaned = (email or "").strip().lower()
+    if len(cleaned) > 254:
+        raise ValidationError({field: _("An e-mail address has at most 254 characters.")})
     try:
         validate_email(cleaned)
     except ValidationError:
@@ -45,7 +47,7 @@ def _clean_email(email: str, field: str = "email") -> str:
     return cleaned
 
 
-def _check_role(role: str, organisation: Organisation, field: str = "role") -> None:
+def _check_role(role: str, organisation: Organisation, field: str = "role", *, actor: Any = None) -> None:
     if role not in Role.values:
         raise ValidationError(
             {
@@ -55,6 +57,8 @@ def _check_role(role: str, organisation: Organisation, field: str = "role") -> N
         )
     if role in HUB_ROLES and organisation.pk != hub_organisation_id():
         raise ValidationError({field: _("Hub manager and hub advisor are roles in the hub's own organisation only.")})
+    if role in HUB_ROLES and actor is not None and not is_hub_admin(actor):
+        raise ValidationError({field: _("Only the hub manager may give the hub manager or hub advisor role.")})
 
 
 def _live(organisation_id: int, user_id: int, role: str) -> Membership | None:
@@ -75,7 +79,7 @@ def membership_create(
     is_org_admin: bool = False,
 ) -> Membership:
     """Give ``user`` a role in ``organisation`` (used by the seed, the demo and the actions below)."""
-    _check_role(role, organisation)
+    _check_role(role, organisation, actor=actor if actor is not user else None)
     if _live(organisation.pk, user.pk, role):
         raise ValidationError({"role": _("This person already has this role in the organisation.")})
     with transaction.atomic():
@@ -90,6 +94,8 @@ def membership_request(*, actor: User, organisation: Organisation, role: str) ->
     """A self-registered user asks to join an existing organisation: pending until approved."""
     if role not in SELF_SERVICE_ROLES:
         raise ValidationError({"role": _("Choose company member, provider member or partner member.")})
+    if organisation.pk == hub_organisation_id():
+        raise ValidationError({"organisation_name": _("The hub's own team is joined by invitation only.")})
     with transaction.atomic():
         membership = membership_create(
             actor=actor, user=actor, organisation=organisation, role=role, status=Membership.Status.PENDING
@@ -118,9 +124,11 @@ def membership_decline(*, actor: Any, membership: Membership) -> Membership:
     return _decide(actor=actor, membership=membership, status=Membership.Status.REMOVED, action="membership.decline")
 
 
-def _decide(*, actor: Any, membership: Membership, status: str, action: str) -> Membership:
+def _decide(*, actor: Any, membership: Membership, status: str, action: str, by_invitation: bool = False) -> Membership:
     if membership.status != Membership.Status.PENDING:
         raise ValidationError({"status": _("Only a pending membership can be approved or declined.")})
+    if status == Membership.Status.ACTIVE and not by_invitation and getattr(actor, "pk", None) == membership.user_id:
+        raise ValidationError({"status": _("A membership request is approved by someone else.")})
     with transaction.atomic():
         before = audit.snapshot(membership)
         membership.status = status
@@ -175,7 +183,7 @@ def membership_remove(*, actor: Any, membership: Membership) -> Membership:
 def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: str) -> Invitation:
     """Invite a colleague by e-mail; the link in the message works once and expires."""
     email = _clean_email(email)
-    _check_role(role, organisation)
+    _check_role(role, organisation, actor=actor)
     existing = User.objects.filter(email__iexact=email).first()
     if existing and _live(organisation.pk, existing.pk, role):
         raise ValidationError({"email": _("This person is already a member of the organisation with this role.")})
@@ -239,11 +247,59 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
                 actor=actor, user=actor, organisation=invitation.organisation, role=invitation.role
             )
         elif membership.status == Membership.Status.PENDING:
-            membership_approve(actor=actor, membership=membership)
+            _decide(
+                actor=actor,
+                membership=membership,
+                status=Membership.Status.ACTIVE,
+                action="membership.approve",
+                by_invitation=True,
+            )
         audit.record(
             actor=actor, action="invitation.accept", target=invitation, organisation_id=invitation.organisation_id
         )
     return membership
+
+
+def organisation_join_or_register(*, actor: User, name: str, country: str, role: str) -> Membership:
+    """Ask to join the organisation of that name if the registry has it, else register it."""
+    from moselle.organisations.actions import clean_organisation_name
+
+    name = clean_organisation_name(name)
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing:
+        return membership_request(actor=actor, organisation=existing, role=role)
+    return organisation_register(actor=actor, name=name, country=country, role=role)
+
+
+def signup_request_record(*, actor: User, user: User, organisation_name: str, country: str, role: str) -> User:
+    """At sign-up, remember which organisation the person named; nothing happens to it before
+    the e-mail address is verified, so an unverified account can claim no company and alert no one."""
+    from moselle.organisations.actions import clean_organisation_name
+
+    if role not in SELF_SERVICE_ROLES:
+        raise ValidationError({"role": _("Choose company member, provider member or partner member.")})
+    with transaction.atomic():
+        user.signup_request = {
+            "organisation_name": clean_organisation_name(organisation_name),
+            "country": country,
+            "role": role,
+        }
+        user.save(update_fields=["signup_request"])
+        audit.record(actor=actor, action="user.signup", target=user, before={}, after={"signup_request": "recorded"})
+    return user
+
+
+def signup_complete(*, user: User) -> Membership | None:
+    """Once the address is verified: join or register the organisation named at sign-up."""
+    request = dict(user.signup_request or {})
+    if not request:
+        return None
+    with transaction.atomic():
+        user.signup_request = {}
+        user.save(update_fields=["signup_request"])
+        return organisation_join_or_register(
+            actor=user, name=request["organisation_name"], country=request["country"], role=request["role"]
+        )
 
 
 def organisation_register(*, actor: User, name: str, country: str, role: str) -> Membership:
@@ -257,6 +313,37 @@ def organisation_register(*, actor: User, name: str, country: str, role: str) ->
         return membership_create(actor=actor, user=actor, organisation=organisation, role=role, is_org_admin=True)
 
 
+def user_create_verified(
+    *,
+    actor: Any,
+    email: str,
+    password: str | None,
+    full_name: str,
+    language: str = "en",
+    is_demo: bool = False,
+    django_admin: bool = False,
+) -> User:
+    """An account whose address is known to be right (demo people, people a hub manager brings in)."""
+    from allauth.account.models import EmailAddress
+
+    email = _clean_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address exists already.")})
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email,
+            password,
+            full_name=full_name,
+            language=language,
+            is_demo=is_demo,
+            is_staff=django_admin,
+            is_superuser=django_admin,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        audit.record(actor=actor, action="user.create", target=user)
+    return user
+
+
 def user_update_profile(*, actor: Any, user: User, full_name: str, language: str) -> User:
     if language not in {code for code, _label in settings.LANGUAGES}:
         raise ValidationError({"language": _("Choose English, French or German.")})
@@ -266,6 +353,17 @@ def user_update_profile(*, actor: Any, user: User, full_name: str, language: str
         user.language = language
         user.save(update_fields=["full_name", "language"])
         audit.record(actor=actor, action="user.update", target=user, before=before)
+    return user
+
+
+def peer_account_for(*, actor: Any, organisation: Organisation) -> User:
+    """The machine account a federation peer's tokens act for: no password, no membership."""
+    email = f"peer-{organisation.pk}@peers.moselle.invalid"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        with transaction.atomic():
+            user = User.objects.create_user(email, None, full_name=organisation.name[:150])
+            audit.record(actor=actor, action="user.create_peer_account", target=user, organisation_id=organisation.pk)
     return user
 
 
@@ -296,10 +394,15 @@ def api_token_create(
                 % {"role": role, "roles": ", ".join(valid_roles)}
             }
         )
-    if (
-        role != ApiToken.PEER
-        and not Membership.objects.filter(user=user, role=role, status=Membership.Status.ACTIVE).exists()
-    ):
+    if role == ApiToken.PEER:
+        if organisation is None:
+            raise ValidationError({"organisation": _("Name the hub this federation peer is.")})
+        if user.has_usable_password() or user.memberships.exists():
+            # A peer machine must never act as (and be shown) a person's account.
+            raise ValidationError(
+                {"user_email": _("A federation peer's token acts for a machine account, not a person.")}
+            )
+    elif not Membership.objects.filter(user=user, role=role, status=Membership.Status.ACTIVE).exists():
         raise ValidationError({"role": _("The token's user does not hold this role.")})
     key = f"msl_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
@@ -371,9 +474,39 @@ def person_erase(*, actor: Any, email: str) -> dict[str, int]:
     """Erase a person everywhere (GDPR Art. 17): every app's eraser anonymises its rows."""
     email = _clean_email(email)
     person = privacy.find_person(email)
+    if person.user_id is not None:
+        _check_erasable(actor=actor, user_id=person.user_id)
     with transaction.atomic():
         counts = privacy.erase_person(person)
-        if person.user_id is not None:
-            user = User.objects.get(pk=person.user_id)
-            audit.record(actor=actor, action="person.erase", target=user, before={}, after={})
+        target = User.objects.get(pk=person.user_id) if person.user_id is not None else None
+        audit.record(actor=actor, action="person.erase", target=target, before={}, after={})
     return counts
+
+
+def _check_erasable(*, actor: Any, user_id: int) -> None:
+    """Erasure must not leave the hub or an organisation without anyone to run it."""
+    if getattr(actor, "pk", None) == user_id:
+        raise ValidationError({"email": _("You cannot erase your own account; ask another hub manager.")})
+    hub_id = hub_organisation_id() or 0
+    is_manager = Membership.objects.filter(
+        user_id=user_id, organisation_id=hub_id, role=Role.HUB_ADMIN, status=Membership.Status.ACTIVE
+    )
+    if (
+        is_manager.exists()
+        and not Membership.objects.filter(organisation_id=hub_id, role=Role.HUB_ADMIN, status=Membership.Status.ACTIVE)
+        .exclude(user_id=user_id)
+        .exists()
+    ):
+        raise ValidationError({"email": _("This person is the hub's last manager; name another manager first.")})
+    admin_of = Membership.objects.filter(user_id=user_id, is_org_admin=True, status=Membership.Status.ACTIVE)
+    for membership in admin_of.select_related("organisation"):
+        others = Membership.objects.filter(
+            organisation_id=membership.organisation_id, status=Membership.Status.ACTIVE
+        ).exclude(user_id=user_id)
+        if others.exists() and not others.filter(is_org_admin=True).exists():
+            raise ValidationError(
+                {
+                    "email": _("This person is the last admin of %(organisation)s; name another admin first.")
+                    % {"organisation": membership.organisation.name}
+                }
+            )

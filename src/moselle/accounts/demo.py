@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from moselle.accounts import actions
 from moselle.accounts.models import Membership, Role, User
 from moselle.organisations.access import own_hub
+from moselle.organisations.actions import organisation_create
 from moselle.organisations.models import Organisation
 
 DEMO_PASSWORD = "moselle-demo-2026"
@@ -61,22 +61,21 @@ def load_demo() -> list[DemoPerson]:
         for person in DEMO_PEOPLE:
             user = User.objects.filter(email=person.email).first()
             if user is None:
-                user = User.objects.create_user(
-                    person.email,
-                    DEMO_PASSWORD,
+                user = actions.user_create_verified(
+                    actor=None,
+                    email=person.email,
+                    password=DEMO_PASSWORD,
                     full_name=person.full_name,
                     language=person.language,
                     is_demo=True,
-                    is_staff=person.role == Role.HUB_ADMIN,
-                    is_superuser=person.role == Role.HUB_ADMIN,
+                    django_admin=person.role == Role.HUB_ADMIN,
                 )
-                EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             if person.organisation is None:
                 organisation = hub.organisation
             else:
-                organisation = Organisation.objects.filter(
-                    name=person.organisation
-                ).first() or Organisation.objects.create(name=person.organisation, country="LU", is_demo=True)
+                organisation = Organisation.objects.filter(name=person.organisation).first() or organisation_create(
+                    actor=None, name=person.organisation, country="LU", is_demo=True
+                )
             if not Membership.objects.filter(user=user, organisation=organisation, role=person.role).exists():
                 actions.membership_create(
                     actor=None,

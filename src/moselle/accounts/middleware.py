@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from moselle.accounts.access import is_hub_staff
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/api/", "/health/", "/privacy/")
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health/", "/privacy/")
 
 
 class StaffMfaMiddleware:
@@ -27,6 +28,13 @@ class StaffMfaMiddleware:
             and is_hub_staff(request.user)
             and not Authenticator.objects.filter(user_id=request.user.pk, type=Authenticator.Type.TOTP).exists()
         ):
+            if request.path.startswith("/api/"):
+                # The browser session of staff without TOTP opens no API either (tokens never pass here:
+                # the session middleware has no user for them).
+                return JsonResponse(
+                    {"detail": _("Set up two-factor authentication before using the platform."), "errors": []},
+                    status=401,
+                )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

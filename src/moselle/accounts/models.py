@@ -32,6 +32,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(verbose_name=_("is active"), default=True)
     is_staff = models.BooleanField(verbose_name=_("is staff"), default=False, help_text=_("May use the Django admin."))
     is_demo = models.BooleanField(verbose_name=_("is demo"), default=False)
+    signup_request = models.JSONField(
+        _("organisation asked for at sign-up"),
+        default=dict,
+        blank=True,
+        help_text=_("Kept until the e-mail address is verified."),
+    )
     is_erased = models.BooleanField(verbose_name=_("is erased"), default=False)
     date_joined = models.DateTimeField(verbose_name=_("date joined"), default=timezone.now)
 
@@ -161,6 +167,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("key_hash", "prefix")
 
     class Meta:
         ordering = ["-created_at"]

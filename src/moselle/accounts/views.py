@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from moselle.accounts import access, actions
 from moselle.accounts.forms import (
     ConsentForm,
+    ErasureForm,
     PersonLookupForm,
     ProfileForm,
     TokenForm,
@@ -63,7 +65,12 @@ def my_account(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=user).select_related("organisation").exclude(status=Membership.Status.REMOVED)
     )
-    return render(request, "accounts/my_account.html", {"form": form, "memberships": memberships})
+    return render(
+        request,
+        "accounts/my_account.html",
+        {"form": form, "memberships": memberships},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -103,7 +110,12 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     state = actions.consent_state(email=user.email)
     rows = [(purpose, label, state[purpose]) for purpose, label in Consent.Purpose.choices]
     history = Consent.objects.filter(email__iexact=user.email)[:50]
-    return render(request, "accounts/my_consents.html", {"form": form, "rows": rows, "history": history})
+    return render(
+        request,
+        "accounts/my_consents.html",
+        {"form": form, "rows": rows, "history": history},
+        status=400 if form.errors else 200,
+    )
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
@@ -191,31 +203,59 @@ def hub_people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hub_privacy(request: HttpRequest) -> HttpResponse:
-    """The hub manager finds a person by e-mail, with or without an account, to export or erase."""
+    """The hub manager finds a person by e-mail, with or without an account, to export or erase.
+
+    Everything goes by POST, so that no address lands in a server log or the browser's history;
+    erasure asks for the address to be typed a second time.
+    """
     access.require_hub_admin(request.user)
-    form = PersonLookupForm(request.POST or request.GET or None)
+    form = PersonLookupForm(request.POST or None)
+    erase_form = ErasureForm()
     data = None
-    if form.is_bound and form.is_valid():
+    status = 200
+    if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if request.method == "POST" and request.POST.get("erase") == "yes":
-            counts = actions.person_erase(actor=request.user, email=email)
-            rows = sum(counts.values())
-            messages.success(
-                request,
-                ngettext(
-                    "The person was erased (%(rows)s record changed).",
-                    "The person was erased (%(rows)s records changed).",
-                    rows,
-                )
-                % {"rows": rows},
-            )
-            return redirect("hub_privacy")
+        step = request.POST.get("step", "find")
+        if step == "erase":
+            erase_form = ErasureForm(request.POST)
+            if erase_form.is_valid():
+                try:
+                    counts = actions.person_erase(actor=request.user, email=email)
+                except ValidationError as error:
+                    apply_errors(erase_form, error)
+                else:
+                    rows = sum(counts.values())
+                    messages.success(
+                        request,
+                        ngettext(
+                            "The person was erased (%(rows)s record changed).",
+                            "The person was erased (%(rows)s records changed).",
+                            rows,
+                        )
+                        % {"rows": rows},
+                    )
+                    return redirect("hub_privacy")
+            status = 400
         data = privacy.export_person(privacy.find_person(email))
-        if request.GET.get("format") == "json":
+        if not erase_form.is_bound:
+            erase_form = ErasureForm(initial={"email": email})
+        if step == "download":
             response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
             return response
-    return render(request, "accounts/hub_privacy.html", {"form": form, "data": data})
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "accounts/hub_privacy.html",
+        {
+            "form": form,
+            "erase_form": erase_form,
+            "data": data,
+            "data_json": json.dumps(data, indent=2, ensure_ascii=False) if data else "",
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -224,20 +264,29 @@ def hub_tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        organisation = form.cleaned_data.get("organisation") if role == ApiToken.PEER else None
         try:
-            issued = actions.api_token_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                user=form.cleaned_data["user_email"],
-                role=form.cleaned_data["role"],
-            )
+            with transaction.atomic():
+                if organisation is not None:
+                    user = actions.peer_account_for(actor=request.user, organisation=organisation)
+                else:
+                    user = form.cleaned_data["user"]
+                issued = actions.api_token_create(
+                    actor=request.user, name=form.cleaned_data["name"], user=user, role=role, organisation=organisation
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             new_key = issued.key
             form = TokenForm()
     tokens = ApiToken.objects.select_related("user")
-    return render(request, "accounts/hub_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
+    return render(
+        request,
+        "accounts/hub_tokens.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

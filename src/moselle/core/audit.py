@@ -12,7 +12,8 @@ Snapshot = dict[str, Any]
 
 
 def personal_fields(model: type[models.Model] | models.Model) -> tuple[str, ...]:
-    return tuple(getattr(model, "PERSONAL_FIELDS", ()))
+    """Fields whose values the audit log never copies: personal data and secrets (``SECRET_FIELDS``)."""
+    return tuple(getattr(model, "PERSONAL_FIELDS", ())) + tuple(getattr(model, "SECRET_FIELDS", ()))
 
 
 def _plain(value: Any) -> Any:
@@ -46,7 +47,7 @@ def diff(instance: models.Model, before: Snapshot, after: Snapshot) -> dict[str,
             continue
         field = name[:-3] if name.endswith("_id") else name
         if field in personal or name in personal:
-            changes[name] = {"personal": f"{label}:{instance.pk}:{field}"}
+            changes[name] = {"personal": f"{label}:{instance.pk}:{field}"}  # a reference, not the value
         else:
             changes[name] = [old, new]
     return changes
@@ -56,7 +57,7 @@ def record(
     *,
     actor: Any,
     action: str,
-    target: models.Model,
+    target: models.Model | None,
     before: Snapshot | None = None,
     after: Snapshot | None = None,
     organisation_id: int | None = None,
@@ -65,13 +66,18 @@ def record(
     """Add one entry to the audit log. Call it inside the action's transaction."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     kind = actor_kind or ("token" if getattr(actor, "token_role", None) else ("user" if user else "system"))
-    changes = diff(target, before or {}, after if after is not None else snapshot(target))
+    if target is None:  # e.g. erasing a person who had no account: nothing left to point at
+        changes: dict[str, Any] = {}
+        target_type, target_id = "person", ""
+    else:
+        changes = diff(target, before or {}, after if after is not None else snapshot(target))
+        target_type, target_id = target._meta.label_lower, str(target.pk)
     return AuditEntry.objects.create(
         actor=user,
         actor_kind=kind,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
+        target_type=target_type,
+        target_id=target_id,
         organisation_id=organisation_id,
         changes=changes,
     )

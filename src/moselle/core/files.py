@@ -64,6 +64,14 @@ def sniff(content: bytes, name: str) -> str | None:
     return None
 
 
+def _short_name(name: str, limit: int = 200) -> str:
+    """Shorten a long file name from the middle of its stem, keeping its extension."""
+    if len(name) <= limit:
+        return name
+    suffix = Path(name).suffix[:20]
+    return name[: limit - len(suffix)] + suffix
+
+
 def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
     """Refuse an empty, oversized or unrecognised file with a message naming the field and the reason."""
     limit = settings.MOSELLE_UPLOAD_MAX_BYTES
@@ -75,7 +83,7 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
             {field: _("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
     content = upload.read()
-    name = Path(upload.name or "upload").name[:200]
+    name = _short_name(Path(upload.name or "upload").name)
     content_type = sniff(content, name)
     if content_type is None:
         allowed = ", ".join(sorted(ALLOWED_TYPES.values()))

@@ -99,6 +99,7 @@ class SignedLink(models.Model):
     used_at = models.DateTimeField(verbose_name=_("used at"), null=True, blank=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("email",)
+    SECRET_FIELDS: ClassVar[tuple[str, ...]] = ("nonce",)
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,5 +27,8 @@ def deliver_email(email_log_id: int) -> str:
             log.status = EmailLog.Status.FAILED
             log.sent_at = None
             log.error = str(exc)[:250]
-        log.save(update_fields=["attempts", "status", "sent_at", "error"])
+        else:
+            # Sent: the body (links that still work, other people's names) is no longer kept.
+            log.body = ""
+        log.save(update_fields=["attempts", "status", "sent_at", "error", "body"])
     return str(log.status)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -54,7 +54,7 @@ def _detail_context(request: HttpRequest, organisation_id: int) -> dict[str, obj
         "pending": [m for m in memberships if m.status == Membership.Status.PENDING] if may_manage else [],
         "invitations": invitations,
         "files": organisation.files.all(),
-        "invite_form": InvitationForm(),
+        "invite_form": InvitationForm(organisation_id=organisation.pk),
         "upload_form": UploadForm(),
     }
 
@@ -70,8 +70,8 @@ def organisation_invite(request: HttpRequest, organisation_id: int) -> HttpRespo
     context = _detail_context(request, organisation_id)
     organisation = context["organisation"]
     if not context["may_manage"]:
-        return render(request, "organisations/detail.html", context, status=403)
-    form = InvitationForm(request.POST)
+        raise Http404
+    form = InvitationForm(request.POST, organisation_id=organisation_id)
     if form.is_valid():
         try:
             account_actions.invitation_create(
@@ -158,7 +158,7 @@ def hub_service_edit(request: HttpRequest, service_id: int) -> HttpResponse | Ht
                     active=form.cleaned_data["active"],
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_errors(form, error, aliases={"name": "name_en"})
             else:
                 messages.success(request, _("The service was saved."))
                 return redirect("hub_settings")

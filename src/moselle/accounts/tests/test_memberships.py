@@ -17,7 +17,9 @@ from moselle.core.models import AuditEntry, EmailLog, SignedLink
 
 
 def _token_from_last_email(recipient: str) -> str:
-    body = EmailLog.objects.filter(recipient=recipient).latest("id").body
+    """The token, from the message as delivered, or from the log while it waits to be sent."""
+    sent = [message for message in outbox.outbox if recipient in message.to]
+    body = str(sent[-1].body) if sent else EmailLog.objects.filter(recipient=recipient).latest("id").body
     match = re.search(r"/invitations/([^/\s]+)/", body)
     assert match, body
     return match.group(1)
@@ -178,3 +180,47 @@ def test_a_user_may_hold_several_memberships(make_user: Any, org_a: Any, org_b: 
     assert client.get(f"/organisations/{org_b.pk}/").status_code == 200
     me = client.get("/api/v1/me").json()
     assert sorted(me["roles"]) == ["company_member", "provider_member"]
+
+
+def test_a_hub_advisor_cannot_make_anyone_hub_manager(personas: Any, hub: Any, client_for: Any) -> None:
+    advisor = personas.hub_advisor
+    response = client_for(advisor).post(
+        f"/organisations/{hub.organisation_id}/invite/", {"email": advisor.email, "role": Role.HUB_ADMIN}
+    )
+    assert response.status_code == 404
+    with pytest.raises(ValidationError) as raised:
+        actions.invitation_create(actor=advisor, organisation=hub.organisation, email="x@example.org", role="hub_admin")
+    assert "Only the hub manager" in raised.value.message_dict["role"][0]
+    assert not Invitation.objects.exists()
+    actions.invitation_create(
+        actor=personas.hub_admin, organisation=hub.organisation, email="new-advisor@example.org", role="hub_advisor"
+    )
+    assert Invitation.objects.count() == 1
+
+
+def test_an_advisor_cannot_approve_or_remove_in_the_hubs_own_team(personas: Any, hub: Any, client_for: Any) -> None:
+    manager_membership = Membership.objects.get(user=personas.hub_admin)
+    response = client_for(personas.hub_advisor).post(f"/memberships/{manager_membership.pk}/remove/")
+    assert response.status_code == 404
+    manager_membership.refresh_from_db()
+    assert manager_membership.status == Membership.Status.ACTIVE
+
+
+def test_nobody_asks_to_join_the_hubs_own_team(make_user: Any, hub: Any) -> None:
+    with pytest.raises(ValidationError) as raised:
+        actions.membership_request(actor=make_user(), organisation=hub.organisation, role=Role.COMPANY_MEMBER)
+    assert "invitation only" in raised.value.message_dict["organisation_name"][0]
+
+
+def test_a_member_may_leave_but_not_approve_themselves(make_user: Any, org_a: Any, client_for: Any) -> None:
+    make_user(Role.COMPANY_MEMBER, org_a, org_admin=True)
+    colleague = make_user(Role.COMPANY_MEMBER, org_a)
+    membership = Membership.objects.get(user=colleague)
+    assert client_for(colleague).post(f"/memberships/{membership.pk}/remove/").status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.REMOVED
+    newcomer = make_user()
+    pending = actions.membership_request(actor=newcomer, organisation=org_a, role=Role.PROVIDER_MEMBER)
+    client_for(newcomer).post(f"/memberships/{pending.pk}/approve/")
+    pending.refresh_from_db()
+    assert pending.status == Membership.Status.PENDING

@@ -11,6 +11,8 @@ from django.core import mail as outbox
 from django.test import Client
 
 from moselle.accounts.models import Membership, Role, User
+from moselle.core.models import EmailLog
+from moselle.organisations.models import Organisation
 
 SIGNUP = {
     "email": "founder@example.org",
@@ -46,12 +48,18 @@ def test_a_company_signs_up_verifies_and_becomes_admin_of_its_new_organisation(
     assert response.status_code == 302
     user = User.objects.get(email="founder@example.org")
     assert user.full_name == "Claire Founder" and user.language == "fr"
+    # until the address is verified, the organisation is only remembered
+    assert not Membership.objects.filter(user=user).exists()
+    assert not Organisation.objects.filter(name="Nouvelle Usine").exists()
+    # the verification e-mail went out, logged and in the person's language
+    assert outbox.outbox[-1].to == ["founder@example.org"]
+    assert EmailLog.objects.get(recipient="founder@example.org").language == "fr"
+    assert "L-DIH" in str(outbox.outbox[-1].body)  # allauth's greeting names the hub
+    with django_capture_on_commit_callbacks(execute=True):
+        _verify_from_email(client)
     membership = Membership.objects.get(user=user)
     assert membership.organisation.name == "Nouvelle Usine" and membership.organisation.country == "LU"
     assert membership.is_org_admin and membership.status == Membership.Status.ACTIVE
-    # the verification e-mail went out, logged and in the person's language
-    assert outbox.outbox[-1].to == ["founder@example.org"]
-    _verify_from_email(client)
     client.logout()
     logged_in = client.post("/accounts/login/", {"login": "founder@example.org", "password": SIGNUP["password1"]})
     assert logged_in.status_code == 302
@@ -62,7 +70,9 @@ def test_signing_up_for_an_existing_organisation_leaves_the_membership_pending(
     hub: Any, org_a: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = Client()
-    _sign_up(client, django_capture_on_commit_callbacks, organisation_name="alpha manufacturing")
+    _sign_up(client, django_capture_on_commit_callbacks, organisation_name="alpha  manufacturing\u200b")
+    with django_capture_on_commit_callbacks(execute=True):
+        _verify_from_email(client)
     membership = Membership.objects.get(user__email="founder@example.org")
     assert membership.organisation == org_a
     assert membership.status == Membership.Status.PENDING and not membership.is_org_admin
@@ -76,6 +86,7 @@ def test_signing_up_for_an_existing_organisation_leaves_the_membership_pending(
         ({"role": "hub_admin"}, "role"),
         ({"password2": "something-else-entirely"}, "password2"),
         ({"full_name": ""}, "full_name"),
+        ({"organisation_name": "\u200b\u200b"}, "organisation_name"),
     ],
 )
 def test_bad_sign_up_input_names_the_field_and_writes_nothing(
@@ -111,3 +122,14 @@ def test_the_staff_mfa_rule_can_be_switched_off(settings: Any, make_user: Any, c
     settings.MOSELLE_REQUIRE_STAFF_MFA = False
     advisor = make_user(Role.HUB_ADVISOR)
     assert client_for(advisor).get("/hub/people/").status_code == 200
+
+
+def test_staff_without_totp_cannot_use_the_api_through_their_session(
+    settings: Any, make_user: Any, client_for: Any, token_for: Any
+) -> None:
+    settings.MOSELLE_REQUIRE_STAFF_MFA = True
+    manager = make_user(Role.HUB_ADMIN)
+    response = client_for(manager).get("/api/v1/audit")
+    assert response.status_code == 401 and "two-factor" in response.json()["detail"]
+    key = token_for(manager, Role.HUB_ADMIN)
+    assert Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/audit").status_code == 200

@@ -69,3 +69,17 @@ def test_the_hub_manager_creates_and_revokes_tokens_on_the_page(make_user: Any, 
     assert _api(key).get("/api/v1/me").status_code == 401
     bad = client.post("/hub/tokens/", {"name": "x", "user_email": "nobody@example.org", "role": "hub_admin"})
     assert "user_email" in bad.context["form"].errors
+
+
+def test_a_peer_token_acts_for_a_machine_account_never_a_person(make_user: Any, org_a: Any, client_for: Any) -> None:
+    person = make_user(Role.OBSERVER, org_a)
+    with pytest.raises(ValidationError) as raised:
+        actions.api_token_create(actor=None, name="p", user=person, role=ApiToken.PEER, organisation=org_a)
+    assert "machine account" in raised.value.message_dict["user_email"][0]
+    manager = make_user(Role.HUB_ADMIN)
+    page = client_for(manager).post("/hub/tokens/", {"name": "walhub", "role": "peer", "organisation": org_a.pk})
+    key = page.context["new_key"]
+    me = _api(key).get("/api/v1/me").json()
+    assert me["email"].endswith("@peers.moselle.invalid") and me["memberships"] == []
+    missing = client_for(manager).post("/hub/tokens/", {"name": "x", "role": "peer"})
+    assert missing.status_code == 400 and "organisation" in missing.context["form"].errors

@@ -30,3 +30,18 @@ def label(value: str, kind: str) -> str:
         "actor_kind": {"user": _("person"), "token": _("API token"), "system": _("system")},
     }
     return str(labels.get(kind, {}).get(value, value))
+
+
+@register.filter
+def audit_changes(changes: dict[str, object]) -> list[tuple[str, str, str, bool]]:
+    """An audit entry's changes as rows ``(field, before, after, is_personal)`` for display."""
+    rows = []
+    for field, change in sorted((changes or {}).items()):
+        if isinstance(change, dict) and "personal" in change:
+            rows.append((field, "", str(change["personal"]), True))
+        elif isinstance(change, list) and len(change) == 2:
+            before, after = change
+            rows.append((field, "—" if before is None else str(before), "—" if after is None else str(after), False))
+        else:
+            rows.append((field, "", str(change), False))
+    return rows

@@ -93,3 +93,8 @@ def test_a_refused_upload_shows_the_field_and_stores_nothing(
     assert wrong.status_code == 400 and "not accepted" in wrong.context["upload_form"].errors["file"][0]
     assert not StoredFile.objects.exists()
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_a_long_name_is_shortened_but_keeps_its_extension() -> None:
+    checked = files.check_upload(SimpleUploadedFile("x" * 300 + ".pdf", PDF))
+    assert len(checked.name) == 200 and checked.name.endswith(".pdf")

@@ -80,3 +80,11 @@ def test_the_database_worker_delivers_what_the_action_enqueued(settings: Any) ->
     assert log.status == EmailLog.Status.SENT
     assert [m.subject for m in outbox.outbox] == ["You are now a member of Alpha"]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_delivered_body_is_not_kept(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        log = _send("en")
+    log.refresh_from_db()
+    assert log.status == EmailLog.Status.SENT and log.body == "" and log.subject
+    assert "Alpha" in str(outbox.outbox[0].body)
