@@ -112,6 +112,7 @@ class Personas:
     a: dict[str, User]
     b: dict[str, User]
     pending_a: User
+    plain_a: User  # an active company member of A who is not an organisation admin
     peer_key: str
 
 
@@ -133,6 +134,7 @@ def personas(make_user: MakeUser, org_a: Organisation, org_b: Organisation, hub:
         a=a,
         b=b,
         pending_a=make_user(Role.COMPANY_MEMBER, org_a, status=Membership.Status.PENDING),
+        plain_a=make_user(Role.COMPANY_MEMBER, org_a, email="plain-member@example.org"),
         peer_key=issued.key,
     )
 

@@ -93,7 +93,9 @@ def test_the_hub_manager_edits_a_service_and_it_is_audited(personas: Any, client
     assert entry.changes["name"][1] == {"en": "Awareness events", "fr": "Événements"}
     log = client.get("/hub/audit/", {"action": "hub_service"})
     assert b"hub_service.update" in log.content
-    assert "<code>name</code>: {'en': 'Awareness raising'" in log.content.decode().replace("&#x27;", "'")
+    shown = log.content.decode().replace("&quot;", '"')
+    assert '<code>name</code>: {"de": "Sensibilisierung", "en": "Awareness raising"' in shown
+    assert '→ {"en": "Awareness events", "fr": "Événements"}' in shown
 
 
 def test_a_service_needs_a_name_and_a_known_category(personas: Any, client_for: Any) -> None:

@@ -29,19 +29,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Persona names. "a:<role>" is the member of organisation A with that role (an organisation admin
 # unless an observer), "b:<role>" the same in organisation B.
-ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING = (
-    "anonymous",
-    "peer",
-    "unsigned-peer",
-    "hub-admin",
-    "hub-advisor",
-    "pending",
-)
+ANON, PEER, BAD_PEER = "anonymous", "peer", "unsigned-peer"
+ADMIN, ADVISOR, PENDING, PLAIN = "hub-admin", "hub-advisor", "pending", "a:plain-member"
 A = {role: f"a:{role}" for role in ("company_member", "provider_member", "partner_member", "observer")}
 B = {role: f"b:{role}" for role in ("company_member", "provider_member", "partner_member", "observer")}
-PERSONAS = [ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING, *A.values(), *B.values()]
-A_MEMBERS = [A["company_member"], A["provider_member"], A["partner_member"]]
-EVERYONE_LOGGED_IN = [ADMIN, ADVISOR, PENDING, *A.values(), *B.values()]
+PERSONAS = [ANON, PEER, BAD_PEER, ADMIN, ADVISOR, PENDING, PLAIN, *A.values(), *B.values()]
+# A's members who see A's objects: its three organisation admins and a member who is not an admin.
+A_MEMBERS = [A["company_member"], A["provider_member"], A["partner_member"], PLAIN]
+EVERYONE_LOGGED_IN = [ADMIN, ADVISOR, PENDING, PLAIN, *A.values(), *B.values()]
 
 
 @dataclass
@@ -59,6 +54,8 @@ class World:
             return self.personas.hub_advisor
         if persona == PENDING:
             return self.personas.pending_a
+        if persona == PLAIN:
+            return self.personas.plain_a
         side, role = persona.split(":")
         return (self.personas.a if side == "a" else self.personas.b)[role]
 
@@ -154,7 +151,7 @@ def ok(personas: list[str], status: int = 200) -> dict[str, int]:
 
 
 STAFF = [ADMIN, ADVISOR]
-ORG_A_ADMINS = [*STAFF, *A_MEMBERS]  # the members of A in the fixtures are A's organisation admins
+ORG_A_ADMINS = [*STAFF, A["company_member"], A["provider_member"], A["partner_member"]]
 
 invite_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
     "email": f"new{next(_serial)}@example.org",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from moselle.accounts import access, actions
@@ -134,9 +134,7 @@ class InvitationOut(Schema):
 def invitation_create(request: HttpRequest, organisation_id: int, payload: InvitationIn) -> Any:
     organisation = get_organisation_for_user(request.user, organisation_id)
     if not access.can_manage_members(request.user, organisation.pk):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Only the organisation's admins and hub staff may invite.")
+        raise Http404  # as on the page: only the organisation's admins and hub staff may invite
     invitation = actions.invitation_create(
         actor=request.user, organisation=organisation, email=payload.email, role=payload.role
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django import template
 
 from moselle.core.i18n import pick
@@ -32,6 +34,15 @@ def label(value: str, kind: str) -> str:
     return str(labels.get(kind, {}).get(value, value))
 
 
+def _shown(value: object) -> str:
+    """One value of an audit change, the same on every database (JSON keys sorted)."""
+    if value is None:
+        return "—"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
 @register.filter
 def audit_changes(changes: dict[str, object]) -> list[tuple[str, str, str, bool]]:
     """An audit entry's changes as rows ``(field, before, after, is_personal)`` for display."""
@@ -40,8 +51,8 @@ def audit_changes(changes: dict[str, object]) -> list[tuple[str, str, str, bool]
         if isinstance(change, dict) and "personal" in change:
             rows.append((field, "", str(change["personal"]), True))
         elif isinstance(change, list) and len(change) == 2:
-            before, after = change
-            rows.append((field, "—" if before is None else str(before), "—" if after is None else str(after), False))
+            before, after = (_shown(value) for value in change)
+            rows.append((field, before, after, False))
         else:
             rows.append((field, "", str(change), False))
     return rows
