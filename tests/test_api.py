@@ -92,3 +92,10 @@ def test_an_unknown_api_path_answers_in_json(db: Any) -> None:
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["detail"] == "Not found."
+
+
+def test_an_unknown_membership_status_is_refused(personas: Any, token_for: Any) -> None:
+    client = _api(token_for(personas.hub_admin, Role.HUB_ADMIN))
+    response = client.get("/api/v1/memberships", {"status": "bogus"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "status"
+    assert client.get("/api/v1/memberships", {"status": "pending"}).json()["count"] == 1

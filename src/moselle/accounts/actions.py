@@ -239,6 +239,7 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
         )
     with transaction.atomic():
         links.consume(purpose=INVITATION_PURPOSE, token=token)
+        before = audit.snapshot(invitation)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         membership = _live(invitation.organisation_id, actor.pk, invitation.role)
@@ -255,7 +256,11 @@ def invitation_accept(*, actor: User, token: str) -> Membership:
                 by_invitation=True,
             )
         audit.record(
-            actor=actor, action="invitation.accept", target=invitation, organisation_id=invitation.organisation_id
+            actor=actor,
+            action="invitation.accept",
+            target=invitation,
+            before=before,
+            organisation_id=invitation.organisation_id,
         )
     return membership
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from moselle.accounts import access, actions
-from moselle.accounts.models import Consent, Role, User
+from moselle.accounts.models import Consent, Membership, Role, User
 from moselle.core.apicommon import ERRORS, WRITE_ERRORS, Page, PageParams, page_limits, paginate
 from moselle.organisations.access import get_organisation_for_user
 
@@ -67,6 +68,10 @@ def user_detail(request: HttpRequest, user_id: int) -> Any:
 def membership_list(request: HttpRequest, params: Query[PageParams], status: str = "") -> Any:
     memberships = access.visible_memberships(request.user).order_by("id")
     if status:
+        if status not in Membership.Status.values:
+            raise ValidationError(
+                {"status": f"Unknown status {status!r}. Choose one of: {', '.join(Membership.Status.values)}."}
+            )
         memberships = memberships.filter(status=status)
     limit, offset = page_limits(params)
     return paginate(memberships, limit=limit, offset=offset)

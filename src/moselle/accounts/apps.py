@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from moselle.accounts import privacy  # noqa: F401  registers the accounts exporter and eraser
+        from moselle.accounts import privacy, security_events  # noqa: F401  exporter, eraser, audit receivers

@@ -143,15 +143,25 @@ def erase_person(person: Person) -> dict[str, int]:
 
 
 def _export_core(person: Person) -> dict[str, Any]:
-    from moselle.core.models import EmailLog
+    from moselle.core.models import AuditEntry, EmailLog, StoredFile
 
     emails = EmailLog.objects.filter(recipient__iexact=person.email)
-    return {
+    data: dict[str, Any] = {
         "emails": [
             {"sent": e.created_at.isoformat(), "subject": e.subject, "status": e.status, "language": e.language}
             for e in emails
         ]
     }
+    if person.user_id is not None:
+        data["actions"] = [
+            {"at": e.at.isoformat(), "action": e.action, "object": f"{e.target_type}#{e.target_id}"}
+            for e in AuditEntry.objects.filter(actor_id=person.user_id).order_by("at", "id")
+        ]
+        data["files_uploaded"] = [
+            {"name": f.original_name, "uploaded": f.created_at.isoformat(), "organisation": f.organisation_id}
+            for f in StoredFile.objects.filter(uploaded_by_id=person.user_id)
+        ]
+    return data
 
 
 def _erase_core(person: Person) -> int:

@@ -133,3 +133,28 @@ def test_staff_without_totp_cannot_use_the_api_through_their_session(
     assert response.status_code == 401 and "two-factor" in response.json()["detail"]
     key = token_for(manager, Role.HUB_ADMIN)
     assert Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/audit").status_code == 200
+
+
+def test_log_ins_and_password_changes_are_audited(make_user: Any, org_a: Any) -> None:
+    from moselle.core.models import AuditEntry
+
+    user = make_user(Role.COMPANY_MEMBER, org_a)
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client = Client()
+    assert (
+        client.post("/accounts/login/", {"login": user.email, "password": "correct-horse-battery"}).status_code == 302
+    )
+    changed = client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": "correct-horse-battery",
+            "password1": "another-long-passphrase",
+            "password2": "another-long-passphrase",
+        },
+    )
+    assert changed.status_code == 302
+    actions = list(AuditEntry.objects.filter(actor=user).values_list("action", flat=True))
+    assert "account.log_in" in actions and "account.password_change" in actions
+    assert not any("correct-horse" in str(e.changes) for e in AuditEntry.objects.all())
