@@ -145,3 +145,16 @@ def test_a_missing_page_uses_the_sites_own_template_in_the_persons_language(
     assert response.status_code == 404
     assert b'<html lang="de">' in response.content and b"main-navigation" not in response.content
     assert response.templates[0].name == "404.html"
+
+
+def test_pending_requests_can_be_decided_from_the_people_page(personas: Any, client_for: Any) -> None:
+    page = client_for(personas.hub_advisor).get("/hub/people/").content.decode()
+    from moselle.accounts.models import Membership
+
+    pending = Membership.objects.get(user=personas.pending_a)
+    assert f"/memberships/{pending.pk}/approve/" in page and f"/memberships/{pending.pk}/decline/" in page
+
+
+def test_observers_are_not_offered_an_organisation_list(personas: Any, client_for: Any) -> None:
+    assert b'href="/organisations/"' not in client_for(personas.a["observer"]).get("/").content
+    assert b'href="/organisations/"' in client_for(personas.a["company_member"]).get("/").content
