@@ -109,4 +109,4 @@ def _mount() -> None:
 
 _mount()
 
-__all__: list[Any] = ["api"]
+__all__ = ["api"]

@@ -111,7 +111,7 @@ def test_company_member_uploads_a_pdf_and_sees_it_listed(tab: Tab) -> None:
     assert download.value.path().read_bytes() == content
 
 
-def refusal(reason: str, size: int) -> str:
+def refusal(reason: str) -> str:
     """The field error the server gives, in English, for an upload refused for ``reason``."""
     if reason == "wrong-type":
         return "This type of file is not accepted. Accepted types: CSV, DOCX, JPEG, PDF, PNG, XLSX."
@@ -129,7 +129,7 @@ def refusal(reason: str, size: int) -> str:
     ids=["too-large", "wrong-type"],
 )
 def test_refused_upload_shows_the_field_error(tab: Tab, reason: str, name: str, mime: str, content: bytes) -> None:
-    message = refusal(reason, len(content))
+    message = refusal(reason)
     page = tab.page
     open_company_page_as_member(tab)
     upload = page.locator("form").filter(has=page.get_by_role("button", name="Upload"))
