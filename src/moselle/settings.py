@@ -177,6 +177,11 @@ MEDIA_ROOT = Path(env_str("MOSELLE_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 MEDIA_URL = None
 MOSELLE_UPLOAD_MAX_BYTES = env_int("MOSELLE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MOSELLE_UPLOAD_MAX_BYTES + 1024 * 1024
+# Which definition of a small mid-cap the size class uses (thresholds in organisations/data/size_definitions.json):
+# the Digital Europe work programme's "not an SME, fewer than 500 staff", or the Commission's May 2025 proposal.
+MOSELLE_SMALL_MIDCAP_DEFINITION = env_choice(
+    "MOSELLE_SMALL_MIDCAP_DEFINITION", "digital-europe-wp", ("digital-europe-wp", "eu-2025-recommendation")
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 MOSELLE_SIGNED_LINK_DAYS = env_int("MOSELLE_SIGNED_LINK_DAYS", 14, minimum=1, maximum=365)

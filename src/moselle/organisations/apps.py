@@ -6,3 +6,6 @@ class OrganisationsConfig(AppConfig):
     name = "moselle.organisations"
     label = "organisations"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from moselle.organisations import privacy  # noqa: F401  exporter and eraser of contacts

@@ -12,6 +12,18 @@ from moselle.organisations.models import EdihCategory
 HUB_ORGANISATION = "Luxembourg Digital Innovation Hub"
 HUB_EDIH_NAME = "L-DIH"
 HUB_COUNTRY = "LU"
+# Its row in the European catalogue export of 2025-05-05, and the public facts the export gives.
+HUB_CATALOGUE_REF = "edih-203"
+HUB_DETAILS = {
+    "trade_name": "L-DIH",
+    "kinds": ["hub"],
+    "address": "5 avenue des hauts fourneaux, 4362 Esch sur alzette, Luxembourg",
+    "street": "5, avenue des Hauts-Fourneaux",
+    "postcode": "L-4362",
+    "locality": "Esch-sur-Alzette",
+    "region": "LU00",
+    "working_languages": ["en", "fr", "de", "lb"],
+}
 
 SERVICES = [
     (

@@ -1,0 +1,195 @@
+"""Checks of the identifiers and codes an organisation carries, each naming the field it refuses.
+
+VAT numbers and national numbers are checked offline with python-stdnum (format and check digit);
+whether a number is really registered needs the national registers and VIES, which the platform
+does not call.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+from stdnum.be import vat as be_vat
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren, siret
+
+from moselle.organisations.countries import KNOWN_CODES
+
+# Luxembourg's Registre de commerce et des sociétés: a section letter and up to six digits (B123456).
+_LU_RCS = re.compile(r"^[A-Z]\s?\d{1,6}$")
+# German commercial registers: the register (HRA, HRB, GnR, PR, VR), the number, an optional suffix.
+_DE_REGISTER = re.compile(r"^(HRA|HRB|GNR|PR|VR)\s?\d{1,6}\s?[A-Z]{0,2}$")
+_GENERIC_REGISTER = re.compile(r"^[0-9A-Z][0-9A-Z ./-]{0,38}[0-9A-Z]$|^[0-9A-Z]$")
+_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
+# NUTS uses EL for Greece and the Commission's own codes where ISO differs.
+_NUTS_PREFIX = {"GR": "EL"}
+LANGUAGE_CODES = frozenset(
+    {
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "ga",
+        "hr",
+        "hu",
+        "it",
+        "lb",
+        "lt",
+        "lv",
+        "mt",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "sk",
+        "sl",
+        "sv",
+        "is",
+        "no",
+        "sq",
+        "sr",
+        "mk",
+        "tr",
+        "uk",
+        "bs",
+        "me",
+    }
+)
+
+
+def clean_country(value: str, field: str = "country") -> str:
+    code = value.strip().upper()
+    if code not in KNOWN_CODES:
+        raise ValidationError({field: _("Use a two-letter ISO country code of Europe, e.g. LU.")})
+    return code
+
+
+def clean_register_id(value: str, country: str, field: str = "register_id") -> str:
+    """The national register number in its usual written form; the format is checked per country."""
+    text = " ".join(value.strip().upper().split())
+    if not text:
+        return ""
+    if country == "LU":
+        if not _LU_RCS.match(text):
+            raise ValidationError({field: _("A Luxembourg RCS number is a letter and up to six digits, e.g. B123456.")})
+        return text.replace(" ", "")
+    if country == "FR":
+        digits = text.replace(" ", "")
+        if not (siren.is_valid(digits) or siret.is_valid(digits)):
+            raise ValidationError({field: _("A French SIREN has 9 digits (SIRET 14) with a valid check digit.")})
+        return digits
+    if country == "BE":
+        try:
+            return str(be_vat.compact(be_vat.validate(text)))
+        except StdnumError:
+            raise ValidationError({field: _("A Belgian enterprise number has 10 digits with a valid check.")}) from None
+    if country == "DE":
+        if not _DE_REGISTER.match(text):
+            raise ValidationError({field: _("A German register number reads like HRB 12345.")})
+        return text
+    if not _GENERIC_REGISTER.match(text):
+        raise ValidationError({field: _("Use letters, digits, spaces, dots, slashes or dashes (at most 40).")})
+    return text
+
+
+def clean_vat(value: str, country: str, field: str = "vat") -> str:
+    """The VAT number in compact form with its country prefix, checked offline (format and check digit)."""
+    text = value.strip().upper().replace(" ", "").replace(".", "").replace("-", "")
+    if not text:
+        return ""
+    prefix = _NUTS_PREFIX.get(country, country)
+    if text[:2].isdigit():
+        text = prefix + text
+    try:
+        number = str(eu_vat.validate(text))
+    except StdnumError:
+        raise ValidationError(
+            {field: _("This is not a valid EU VAT number (check the country prefix and the digits).")}
+        ) from None
+    if number[:2] not in {prefix, "XI"} and country in KNOWN_CODES:
+        raise ValidationError({field: _("The VAT number's country prefix does not match the organisation's country.")})
+    return number
+
+
+def clean_pic(value: str, field: str = "pic") -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    if not (len(text) == 9 and text.isdigit()):
+        raise ValidationError({field: _("A PIC has exactly 9 digits.")})
+    return text
+
+
+def clean_region(value: str, country: str, field: str = "region") -> str:
+    code = value.strip().upper()
+    if not code:
+        return ""
+    if not _NUTS.match(code):
+        raise ValidationError(
+            {field: _("A NUTS code is the country code and up to three letters or digits, e.g. LU00.")}
+        )
+    if code[:2] != _NUTS_PREFIX.get(country, country):
+        raise ValidationError({field: _("The NUTS region is not in the organisation's country.")})
+    return code
+
+
+def clean_website(value: str, field: str = "website") -> str:
+    text = value.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        raise ValidationError({field: _("Give the website as a web address, e.g. https://example.lu.")}) from None
+    return text
+
+
+def clean_languages(values: list[str] | str, field: str = "working_languages") -> list[str]:
+    items = values.replace(";", ",").split(",") if isinstance(values, str) else list(values)
+    codes: list[str] = []
+    for item in items:
+        code = str(item).strip().lower()
+        if not code:
+            continue
+        if code not in LANGUAGE_CODES:
+            raise ValidationError(
+                {field: _("Unknown language code “%(code)s”; use two letters, e.g. fr.") % {"code": code}}
+            )
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def parse_amount(value: object, field: str, *, required: bool = False, places: int = 2) -> Decimal | None:
+    """A non-negative number from a form, file or API; spaces and a comma as decimal mark are accepted."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationError({field: _("This figure is required.")})
+        return None
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError({field: _("Give a number, e.g. 1250000.")}) from None
+    if not number.is_finite():
+        raise ValidationError({field: _("Give a number, e.g. 1250000.")})
+    if number < 0:
+        raise ValidationError({field: _("A figure cannot be negative.")})
+    if number >= Decimal(10) ** 13:
+        raise ValidationError({field: _("This figure is too large.")})
+    return number.quantize(Decimal(1).scaleb(-places))
