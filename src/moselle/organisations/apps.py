@@ -8,4 +8,7 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from moselle.organisations import privacy  # noqa: F401  exporter and eraser of contacts
+        from moselle.organisations import (  # noqa: F401
+            catalogue_import,  # registers the catalogue importers
+            privacy,  # the exporter and eraser of contacts
+        )

@@ -31,6 +31,7 @@ def component(organisation_ids: Iterable[int]) -> set[int]:
 def graph(ids: set[int]) -> tuple[dict[int, sme.Party], list[sme.Holding]]:
     """The parties and holdings of a component, in the engine's terms."""
     from moselle.organisations import sme
+
     figures: dict[int, dict[int, sme.Figures]] = {pk: {} for pk in ids}
     for row in FinancialYear.objects.filter(organisation_id__in=ids):
         figures[row.organisation_id][row.year] = sme.Figures(
@@ -71,6 +72,7 @@ def reference_year() -> int:
 
 def assess_organisation(organisation: Organisation, *, year: int | None = None) -> sme.Assessment:
     from moselle.organisations import sme
+
     ids = component([organisation.pk])
     parties, holdings = graph(ids)
     return sme.assess(
@@ -85,6 +87,7 @@ def assess_organisation(organisation: Organisation, *, year: int | None = None) 
 def refresh(organisation_ids: Iterable[int]) -> None:
     """Work the size class out again for every organisation connected to the given ones, and store it."""
     from moselle.organisations import sme
+
     ids = component(organisation_ids)
     parties, holdings = graph(ids)
     year = reference_year()
