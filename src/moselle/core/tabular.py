@@ -193,11 +193,12 @@ def _sniff_delimiter(text: str) -> str:
 
     csv.Sniffer guesses from character frequencies and is easily fooled by semicolons or commas inside
     descriptions; splitting the first records with each candidate and counting the rows whose width
-    matches the header's is plainer and sturdier. A file with one column reads with any delimiter.
+    matches the header's is plainer and sturdier.
     """
     sample = text[:SNIFF_CHARS]
     truncated = len(text) > SNIFF_CHARS
-    best, best_key = ",", (False, 0, 0)
+    best, best_key = "", (-1, 0)
+    unused = ""  # for a one-column file: a delimiter that cuts no cell of it in two
     for candidate in DELIMITERS:
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=candidate)
         try:
@@ -207,14 +208,16 @@ def _sniff_delimiter(text: str) -> str:
         if truncated and len(records) <= SNIFF_RECORDS:
             records = records[:-1]  # the sample ended inside the text, so its last record may be cut
         records = records[:SNIFF_RECORDS]
+        if not unused and all(sum(1 for cell in record if cell.strip()) <= 1 for record in records):
+            unused = candidate
         if not records:
             continue
         width = len(records[0])
         agree = sum(1 for record in records[1:] if len(record) == width)
-        key = (width > 1, agree, width)
-        if key > best_key:
+        key = (agree, width)
+        if width > 1 and key > best_key:
             best, best_key = candidate, key
-    return best
+    return best or unused or ","
 
 
 def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -272,7 +275,7 @@ def _read_xlsx(data: bytes, *, sheet: str, max_rows: int) -> Table:
         elif worksheets:
             worksheet = worksheets[0]
         else:
-            raise ValidationError({"file": _("The workbook has no sheet with cells.")})
+            raise ValidationError({"file": _("The workbook has no worksheet.")})
         # The dimension written in the file may be wrong (too small cuts rows, too large pads millions of
         # empty ones); without it openpyxl reads the rows that are really there.
         worksheet.reset_dimensions()

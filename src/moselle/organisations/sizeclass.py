@@ -70,11 +70,15 @@ def reference_year() -> int:
     return timezone.localdate().year
 
 
-def assess_organisation(organisation: Organisation, *, year: int | None = None) -> sme.Assessment:
+def assess_organisation(organisation: Organisation, *, year: int | None = None) -> sme.Assessment | None:
+    """The size class of the organisation with its reasoning; None for a public body, to which the
+    SME definition does not apply."""
     from moselle.organisations import sme
 
     ids = component([organisation.pk])
     parties, holdings = graph(ids)
+    if parties[organisation.pk].is_public_body:
+        return None
     return sme.assess(
         organisation.pk,
         parties,
@@ -85,12 +89,16 @@ def assess_organisation(organisation: Organisation, *, year: int | None = None) 
 
 
 def refresh(organisation_ids: Iterable[int]) -> None:
-    """Work the size class out again for every organisation connected to the given ones, and store it."""
+    """Work the size class out again for every organisation connected to the given ones, and store it
+    (blank for public bodies, to which the SME definition does not apply)."""
     from moselle.organisations import sme
 
     ids = component(organisation_ids)
     parties, holdings = graph(ids)
     year = reference_year()
-    for pk in ids:
-        result = sme.assess(pk, parties, holdings, year=year, midcap=settings.MOSELLE_SMALL_MIDCAP_DEFINITION)
-        Organisation.objects.filter(pk=pk).exclude(size_class=result.size_class).update(size_class=result.size_class)
+    for pk, party in parties.items():
+        size_class = ""
+        if not party.is_public_body:
+            result = sme.assess(pk, parties, holdings, year=year, midcap=settings.MOSELLE_SMALL_MIDCAP_DEFINITION)
+            size_class = result.size_class
+        Organisation.objects.filter(pk=pk).exclude(size_class=size_class).update(size_class=size_class)
