@@ -394,8 +394,11 @@ def plan_s3_legacy(table: tabular.Table, options: Mapping[str, Any]) -> Plan:
     keys = [_hub_key(o) for o in current]
     by_ref = {o.catalogue_ref: o for o in current}
     proposals: dict[int, list[legacy.Proposal]] = defaultdict(list)
-    for proposal in legacy.propose_links(hubs, keys):
-        proposals[proposal.legacy.s3_id].append(proposal)
+    # The evidence is stored in English, so that a second import in another language changes nothing.
+    with translation.override("en"):
+        for proposal in legacy.propose_links(hubs, keys):
+            proposal.evidence = [str(e) for e in proposal.evidence]
+            proposals[proposal.legacy.s3_id].append(proposal)
     likely = 0
     for hub in hubs:
         ref = f"s3-{hub.s3_id}"
