@@ -27,8 +27,7 @@ migrate: install
 
 run: install
 	@MOSELLE_DEMO=1 MOSELLE_REQUIRE_STAFF_MFA=$${MOSELLE_REQUIRE_STAFF_MFA:-0} $(PY) manage.py migrate --noinput
-	@MOSELLE_DEMO=1 $(PY) manage.py seed
-	@MOSELLE_DEMO=1 $(PY) manage.py demo
+	@MOSELLE_DEMO=1 $(PY) manage.py seed --demo
 	@MOSELLE_DEMO=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Demo: multi-factor authentication is not required for hub staff (MOSELLE_REQUIRE_STAFF_MFA=0)."
 	MOSELLE_DEMO=1 MOSELLE_REQUIRE_STAFF_MFA=$${MOSELLE_REQUIRE_STAFF_MFA:-0} $(PY) manage.py serve

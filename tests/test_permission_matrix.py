@@ -23,6 +23,8 @@ from moselle.accounts.models import Membership, Role
 from moselle.api import api
 from moselle.core import files
 from moselle.core.models import EmailLog
+from moselle.organisations import actions as org_actions
+from moselle.organisations import imports
 from moselle.organisations.models import HubService
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -125,6 +127,62 @@ def no_object(w: World) -> dict[str, Any]:
     return {}
 
 
+def _registered(name: str, **details: Any) -> Any:
+    return org_actions.organisation_create(actor=None, name=f"{name} {next(_serial)}", details=details)
+
+
+def contact_in_a(w: World) -> dict[str, Any]:
+    contact = org_actions.contact_create(actor=None, organisation=w.org_a, data={"name": "Anna Muller"})
+    return {"contact_id": contact.pk}
+
+
+def financial_year_in_a(w: World) -> dict[str, Any]:
+    org_actions.financial_year_set(actor=None, organisation=w.org_a, year=2023, staff="12")
+    return {"organisation_id": w.org_a.pk, "year": 2023}
+
+
+def holding_in_a(w: World) -> dict[str, Any]:
+    """A fresh holder with 1 % of A's capital (fifteen personas stay well under 100 %)."""
+    row = org_actions.ownership_set(actor=None, owner=_registered("Holder"), owned=w.org_a, kind="capital", percent="1")
+    return {"ownership_id": row.pk}
+
+
+def import_run(w: World) -> dict[str, Any]:
+    run = imports.import_check(
+        actor=None, kind="organisations", filename="orgs.csv", data=f"name\nGamma {next(_serial)} SARL\n".encode()
+    )
+    return {"import_id": run.pk}
+
+
+def hub_in_directory(w: World) -> dict[str, Any]:
+    return {"organisation_id": _registered("Hub", kinds=["hub"]).pk}
+
+
+def pair(first: str, second: str) -> Callable[[World], dict[str, Any]]:
+    """Two fresh organisations named in the body, for the duplicate decisions."""
+    return lambda w: {first: _registered("Twin").pk, second: _registered("Twin").pk}
+
+
+def financial_year_row_in_a(w: World) -> dict[str, Any]:
+    """A's figures for 2022, by the row's id (the pages delete a year by its row)."""
+    row = org_actions.financial_year_set(actor=None, organisation=w.org_a, year=2022, staff="7")
+    return {"row_id": row.pk}
+
+
+year_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "year": "2021",
+    "staff": "9",
+    "turnover": "1 200 000",
+    "source": "accounts",
+}
+contact_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "name": "Clara Hoffmann",
+    "preferred_language": "de",
+    "legal_basis": "legitimate_interest",
+}
+mapping_data: Callable[[World], dict[str, Any]] = lambda w: {"column_0": "name"}  # noqa: E731
+
+
 @dataclass
 class Entry:
     """Expected status per persona; anyone not listed gets ``default``."""
@@ -184,6 +242,28 @@ PAGES: dict[str, Entry] = {
     "hub_token_revoke": Entry(ok([ADMIN], 302), 404, "post", token),
     "audit_log": Entry(ok([ADMIN]), 404),
     "hub_service_edit": Entry(ok([ADMIN]), 404, make=service),
+    # The registry's pages: hub staff register; A's admins (and hub staff) edit A, its figures,
+    # holders and contacts; duplicates and imports are hub staff's work.
+    "organisation_create": Entry(ok(STAFF), 404),
+    "organisation_edit": Entry(ok(ORG_A_ADMINS), 404, make=org_a),
+    "financial_year_add": Entry(ok(ORG_A_ADMINS, 302), 404, "post", org_a, year_data),
+    "financial_year_delete": Entry(ok(ORG_A_ADMINS, 302), 404, "post", financial_year_row_in_a),
+    # The holder must be one the person sees, which A's admins cannot name here: the page itself.
+    "ownership_add": Entry(ok(ORG_A_ADMINS), 404, make=org_a),
+    "ownership_delete": Entry(ok(ORG_A_ADMINS, 302), 404, "post", holding_in_a),
+    "contact_add": Entry(ok(ORG_A_ADMINS, 302), 404, "post", org_a, contact_data),
+    "contact_edit": Entry(ok(ORG_A_ADMINS), 404, make=contact_in_a),
+    "contact_delete": Entry(ok(ORG_A_ADMINS, 302), 404, "post", contact_in_a),
+    "hub_duplicates": Entry(ok(STAFF), 404),
+    "hub_duplicate_dismiss": Entry(ok(STAFF, 302), 404, "post", data=pair("first", "second")),
+    "hub_duplicate_merge": Entry(ok(STAFF), 404, make=pair("first_id", "second_id")),
+    "hub_imports": Entry(ok(STAFF), 404),
+    "hub_import_run": Entry(ok(STAFF), 404, make=import_run),
+    "hub_import_recheck": Entry(ok(STAFF, 302), 404, "post", import_run, mapping_data),
+    "hub_import_commit": Entry(ok(STAFF, 302), 404, "post", import_run),
+    # The directory of Europe's hubs: public facts, for everyone logged in.
+    "hub_directory": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "directory_hub": Entry(ok(EVERYONE_LOGGED_IN), 404, make=hub_in_directory),
     "api_not_found": Entry({}, 404, anonymous=404),
 }
 
@@ -214,6 +294,57 @@ API: dict[tuple[str, str], Entry] = {
     ("get", "/organisations"): Entry(ok(AUTHENTICATED), 404),
     ("get", "/organisations/{organisation_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
     ("get", "/hub"): Entry(ok(AUTHENTICATED), 404),
+    # The registry.
+    ("post", "/organisations"): Entry(ok(STAFF, 201), 404, "post", data=lambda w: {"name": f"Newco {next(_serial)}"}),
+    ("patch", "/organisations/{organisation_id}"): Entry(
+        ok(ORG_A_ADMINS), 404, "patch", org_a, lambda w: {"trade_name": "Alpha"}
+    ),
+    ("get", "/organisations/{organisation_id}/size-class"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("get", "/organisations/{organisation_id}/contacts"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("post", "/organisations/{organisation_id}/contacts"): Entry(
+        ok(ORG_A_ADMINS, 201), 404, "post", org_a, lambda w: {"name": "Bruno Weber", "email": "bruno@example.org"}
+    ),
+    ("patch", "/contacts/{contact_id}"): Entry(ok(ORG_A_ADMINS), 404, "patch", contact_in_a, lambda w: {"role": "CEO"}),
+    ("delete", "/contacts/{contact_id}"): Entry(ok(ORG_A_ADMINS), 404, "delete", contact_in_a),
+    ("get", "/organisations/{organisation_id}/financial-years"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("put", "/organisations/{organisation_id}/financial-years/{year}"): Entry(
+        ok(ORG_A_ADMINS), 404, "put", financial_year_in_a, lambda w: {"staff": "12.5", "turnover": "1800000"}
+    ),
+    ("delete", "/organisations/{organisation_id}/financial-years/{year}"): Entry(
+        ok(ORG_A_ADMINS), 404, "delete", financial_year_in_a
+    ),
+    ("get", "/organisations/{organisation_id}/ownership"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    # A's admins may record holdings in A but name only holders they see: this one they do not (422, not 404).
+    ("post", "/organisations/{organisation_id}/ownership"): Entry(
+        {**ok(STAFF), **ok([A["company_member"], A["provider_member"], A["partner_member"]], 422)},
+        404,
+        "post",
+        org_a,
+        lambda w: {"owner": _registered("Investor").pk, "percent": "1"},
+    ),
+    ("delete", "/ownership/{ownership_id}"): Entry(ok(ORG_A_ADMINS), 404, "delete", holding_in_a),
+    ("get", "/duplicates"): Entry(ok(STAFF), 404),
+    ("post", "/duplicates/dismiss"): Entry(ok(STAFF), 404, "post", data=pair("first", "second")),
+    ("post", "/duplicates/merge"): Entry(ok(STAFF), 404, "post", data=pair("kept", "merged")),
+    ("post", "/imports"): Entry(
+        ok(STAFF, 201),
+        404,
+        "post",
+        data=lambda w: {"file": SimpleUploadedFile("orgs.csv", b"name\nDelta SA\n"), "kind": "organisations"},
+    ),
+    ("get", "/imports"): Entry(ok(STAFF), 404),
+    ("get", "/imports/{import_id}"): Entry(ok(STAFF), 404, make=import_run),
+    ("post", "/imports/{import_id}/check"): Entry(ok(STAFF), 404, "post", import_run),
+    ("post", "/imports/{import_id}/commit"): Entry(ok(STAFF), 404, "post", import_run),
+    # The hub directory and the taxonomy: public facts, for every authenticated caller.
+    ("get", "/hubs"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/hubs/{organisation_id}"): Entry(ok(AUTHENTICATED), 404, make=hub_in_directory),
+    ("get", "/taxonomy/technologies"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/taxonomy/catalogue-services"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/taxonomy/catalogue-sectors"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/taxonomy/nace"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/taxonomy/skills"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/taxonomy/digcomp"): Entry(ok(AUTHENTICATED), 404),
 }
 
 
@@ -266,9 +397,9 @@ def world(personas: Any, hub: Any, org_a: Any, org_b: Any, make_user: Any) -> Wo
 def _call(client: Client, method: str, url: str, data: dict[str, Any], *, is_api: bool) -> Any:
     if method == "get":
         return client.get(url)
-    if is_api:
+    if is_api and not any(hasattr(value, "read") for value in data.values()):
         return getattr(client, method)(url, data=data, content_type="application/json")
-    return client.post(url, data=data)
+    return client.post(url, data=data)  # a page's form, or an API upload (multipart)
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -308,7 +439,9 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
     """The rule spelled out: for each role, A's member sees A's object, B's member gets 404."""
     from django.urls import reverse
 
-    object_pages = {name: e for name, e in PAGES.items() if e.make not in (no_object, invitation_token)}
+    # A hub of the directory is public to everyone logged in: no organisation's object.
+    shared = (no_object, invitation_token, hub_in_directory)
+    object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0
     for name, entry in object_pages.items():
         for role in ("company_member", "provider_member", "partner_member"):

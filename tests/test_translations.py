@@ -33,8 +33,8 @@ PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "de": "nplurals=2; plural=(
 NAMES = {"API", "CSV", "EDIH", "English", "Deutsch", "Français", "JSON", "L-DIH", "Moselle", "PDF"}
 # Words that are spelt the same in the target language and have no better translation there.
 SAME_WORD = {
-    "fr": {"Organisation", "Organisations"},
-    "de": {"Organisation", "Person", "Status"},
+    "fr": {"Hub", "Organisation", "Organisations"},
+    "de": {"Hub", "Organisation", "Person", "Status"},
 }
 
 # %(name)s and %s style (Python), {name} style (str.format); "%%" is a literal percent sign.

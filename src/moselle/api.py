@@ -100,11 +100,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     from moselle.accounts.api import router as accounts_router
     from moselle.core.api import router as core_router
+    from moselle.core.api_taxonomy import router as taxonomy_router
     from moselle.organisations.api import router as organisations_router
+    from moselle.organisations.api_registry import router as registry_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/", organisations_router)
+    api.add_router("/", registry_router)
+    api.add_router("/", taxonomy_router)
 
 
 _mount()

@@ -7,6 +7,8 @@ from moselle.accounts import views as accounts
 from moselle.api import api
 from moselle.core import views as core
 from moselle.organisations import views as organisations
+from moselle.organisations import views_imports as imports
+from moselle.organisations import views_registry as registry
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -24,9 +26,20 @@ urlpatterns = [
     path("memberships/<int:membership_id>/remove/", accounts.membership_remove, name="membership_remove"),
     path("join/", organisations.organisation_join, name="organisation_join"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/new/", registry.organisation_create, name="organisation_create"),
     path("organisations/<int:organisation_id>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:organisation_id>/edit/", registry.organisation_edit, name="organisation_edit"),
     path("organisations/<int:organisation_id>/invite/", organisations.organisation_invite, name="organisation_invite"),
     path("organisations/<int:organisation_id>/files/", organisations.organisation_upload, name="organisation_upload"),
+    path("organisations/<int:organisation_id>/years/", registry.financial_year_add, name="financial_year_add"),
+    path("organisations/years/<int:row_id>/delete/", registry.financial_year_delete, name="financial_year_delete"),
+    path("organisations/<int:organisation_id>/holders/", registry.ownership_add, name="ownership_add"),
+    path("organisations/holdings/<int:ownership_id>/delete/", registry.ownership_delete, name="ownership_delete"),
+    path("organisations/<int:organisation_id>/contacts/", registry.contact_add, name="contact_add"),
+    path("organisations/contacts/<int:contact_id>/", registry.contact_edit, name="contact_edit"),
+    path("organisations/contacts/<int:contact_id>/delete/", registry.contact_delete, name="contact_delete"),
+    path("hubs/", registry.hub_directory, name="hub_directory"),
+    path("hubs/<int:organisation_id>/", registry.directory_hub, name="directory_hub"),
     path("files/<int:file_id>/", core.file_download, name="file_download"),
     path("hub/people/", accounts.hub_people, name="hub_people"),
     path("hub/privacy/", accounts.hub_privacy, name="hub_privacy"),
@@ -35,6 +48,13 @@ urlpatterns = [
     path("hub/audit/", core.audit_log, name="audit_log"),
     path("hub/settings/", organisations.hub_settings, name="hub_settings"),
     path("hub/services/<int:service_id>/", organisations.hub_service_edit, name="hub_service_edit"),
+    path("hub/duplicates/", registry.duplicate_list, name="hub_duplicates"),
+    path("hub/duplicates/dismiss/", registry.duplicate_dismiss, name="hub_duplicate_dismiss"),
+    path("hub/duplicates/<int:first_id>/<int:second_id>/merge/", registry.duplicate_merge, name="hub_duplicate_merge"),
+    path("hub/imports/", imports.import_list, name="hub_imports"),
+    path("hub/imports/<int:import_id>/", imports.import_run, name="hub_import_run"),
+    path("hub/imports/<int:import_id>/recheck/", imports.import_run_recheck, name="hub_import_recheck"),
+    path("hub/imports/<int:import_id>/commit/", imports.import_run_commit, name="hub_import_commit"),
     path("api/v1/", api.urls),
     re_path(r"^api/", core.api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),

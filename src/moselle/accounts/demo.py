@@ -1,4 +1,9 @@
-"""Demo people and organisations: one user per role, flagged as demo, created reproducibly."""
+"""Demo people: one user per role, flagged as demo, created reproducibly.
+
+Their organisations are the demo registry's featured ones (organisations/demo.py): found by name, or
+created with the same profile, so the people land in the same place whether ``seed --demo`` ran first
+or only this.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,13 @@ from django.db import transaction
 from moselle.accounts import actions
 from moselle.accounts.models import Membership, Role, User
 from moselle.organisations.access import own_hub
-from moselle.organisations.actions import organisation_create
-from moselle.organisations.models import Organisation
+from moselle.organisations.demo import (
+    FEATURED_COMPANY,
+    FEATURED_OBSERVER,
+    FEATURED_PARTNER,
+    FEATURED_PROVIDER,
+    featured_organisation,
+)
 
 DEMO_PASSWORD = "moselle-demo-2026"
 
@@ -33,20 +43,18 @@ DEMO_PEOPLE = [
         "partner@demo.moselle.lu",
         "Anna Muller",
         Role.PARTNER_MEMBER,
-        "Institut de recherche (démo)",
+        FEATURED_PARTNER,
         True,
         language="de",
     ),
-    DemoPerson(
-        "company@demo.moselle.lu", "Paul Hoffmann", Role.COMPANY_MEMBER, "Précision Mosellane SARL (démo)", True
-    ),
-    DemoPerson("provider@demo.moselle.lu", "Sofia Rossi", Role.PROVIDER_MEMBER, "DataWerk Analytics (demo)", True),
-    DemoPerson("observer@demo.moselle.lu", "Jean Klein", Role.OBSERVER, "Ministère de l'Économie (démo)"),
+    DemoPerson("company@demo.moselle.lu", "Paul Hoffmann", Role.COMPANY_MEMBER, FEATURED_COMPANY, True),
+    DemoPerson("provider@demo.moselle.lu", "Sofia Rossi", Role.PROVIDER_MEMBER, FEATURED_PROVIDER, True),
+    DemoPerson("observer@demo.moselle.lu", "Jean Klein", Role.OBSERVER, FEATURED_OBSERVER),
     DemoPerson(
         "pending@demo.moselle.lu",
         "Nora Becker",
         Role.COMPANY_MEMBER,
-        "Précision Mosellane SARL (démo)",
+        FEATURED_COMPANY,
         status=Membership.Status.PENDING,
     ),
 ]
@@ -73,9 +81,7 @@ def load_demo() -> list[DemoPerson]:
             if person.organisation is None:
                 organisation = hub.organisation
             else:
-                organisation = Organisation.objects.filter(name=person.organisation).first() or organisation_create(
-                    actor=None, name=person.organisation, country="LU", is_demo=True
-                )
+                organisation = featured_organisation(person.organisation)
             if not Membership.objects.filter(user=user, organisation=organisation, role=person.role).exists():
                 actions.membership_create(
                     actor=None,
@@ -86,3 +92,12 @@ def load_demo() -> list[DemoPerson]:
                     is_org_admin=person.org_admin,
                 )
     return DEMO_PEOPLE
+
+
+def login_lines(people: list[DemoPerson]) -> list[str]:
+    """The demo log-ins as ``make run`` prints them."""
+    lines = [f"Demo log-ins (password for all: {DEMO_PASSWORD}):"]
+    for person in people:
+        note = " (pending approval)" if person.status == Membership.Status.PENDING else ""
+        lines.append(f"  {person.role:<16} {person.email}{note}")
+    return lines

@@ -36,6 +36,7 @@ from moselle.organisations.models import (
 )
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{3,30}$")
+_EMAIL_MAX_LENGTH = 254  # Contact.email
 
 
 def clean_organisation_name(name: str, field: str = "organisation_name") -> str:
@@ -166,8 +167,22 @@ def clean_organisation_data(data: Mapping[str, Any], *, instance: Organisation |
         for name in ("region", "register_id", "vat"):
             if name not in data and getattr(instance, name):
                 attempt(name, lambda name=name: _recheck(name, getattr(instance, name), country))
-    if "kinds" in data:
-        kinds = [str(k).strip() for k in (data["kinds"] or []) if str(k).strip()]
+    listed: dict[str, list[Any]] = {}
+    for name, separators in (
+        ("kinds", ",;"),
+        ("nace_codes", ",;"),
+        # Technology names hold commas ("Chemical engineering (plants, products)"): only ";" separates them.
+        ("technologies_offered", ";"),
+        ("technologies_of_interest", ";"),
+    ):
+        if name in data:
+            items = _listed(data[name], separators)
+            if items is None:
+                errors.setdefault(name, []).append(_("Give a list."))
+            else:
+                listed[name] = items
+    if "kinds" in listed:
+        kinds = [str(k).strip() for k in listed["kinds"] if str(k).strip()]
         bad = [k for k in kinds if k not in Organisation.Kind.values]
         if bad:
             errors.setdefault("kinds", []).append(
@@ -182,20 +197,30 @@ def clean_organisation_data(data: Mapping[str, Any], *, instance: Organisation |
     if "primary_nace" in data:
         code = _text(data["primary_nace"])
         attempt("primary_nace", lambda: find_nace(code, revision, field="primary_nace") if code else None)
-    if "nace_codes" in data:
-        codes = data["nace_codes"] or []
-        if isinstance(codes, str):
-            codes = [c for c in codes.replace(";", ",").split(",") if c.strip()]
+    if "nace_codes" in listed:
+        codes = [c for c in listed["nace_codes"] if str(c).strip()]
         attempt("nace_codes", lambda: list(dict.fromkeys(find_nace(str(c), revision) for c in codes)))
     for name in ("technologies_offered", "technologies_of_interest"):
-        if name in data:
-            items = data[name] or []
-            if isinstance(items, str):
-                items = [t for t in items.split(";") if t.strip()]
+        if name in listed:
+            items = [t for t in listed[name] if str(t).strip()]
             attempt(name, lambda items=items, name=name: list(dict.fromkeys(find_technology(t, name) for t in items)))
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _listed(value: Any, separators: str) -> list[Any] | None:
+    """Items given as a list, or as text split at any of ``separators``; None for anything else."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value
+        for separator in separators[1:]:
+            text = text.replace(separator, separators[0])
+        return list(text.split(separators[0]))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return None
 
 
 def _recheck(name: str, value: str, country: str) -> str:
@@ -239,11 +264,11 @@ def _apply(organisation: Organisation, cleaned: dict[str, Any]) -> None:
             wanted = {t.pk for t in cleaned[name]}
             rows = OrganisationTechnology.objects.filter(organisation=organisation, role=role)
             rows.exclude(technology_id__in=wanted).delete()
-            held = set(rows.values_list("technology_id", flat=True))
+            held_ids = set(rows.values_list("technology_id", flat=True))
             OrganisationTechnology.objects.bulk_create(
                 [
                     OrganisationTechnology(organisation=organisation, technology_id=pk, role=role)
-                    for pk in sorted(wanted - held)
+                    for pk in sorted(wanted - held_ids)
                 ]
             )
 
@@ -310,8 +335,9 @@ def check_financial_year(
         year_number = int(str(year).strip())
     except ValueError:
         errors["year"] = [_("Give the financial year as four digits, e.g. 2024.")]
-    if year_number and not 1900 <= year_number <= timezone.localdate().year:
-        errors["year"] = [_("A financial year cannot be in the future or before 1900.")]
+    else:  # year 0 is refused too: it is no year, not a missing one
+        if not 1900 <= year_number <= timezone.localdate().year:
+            errors["year"] = [_("A financial year cannot be in the future or before 1900.")]
     values: dict[str, Decimal | None] = {}
     for name, value, required in (
         ("staff", staff, True),
@@ -349,11 +375,14 @@ def financial_year_set(
     )
     year_number = values["year"]
     with transaction.atomic():
+        # One writer per organisation at a time: two people entering the same new year at once would
+        # otherwise both try to create its row.
+        _lock_live(organisation.pk, "organisation")
         row = FinancialYear.objects.filter(organisation=organisation, year=year_number).first()
         before = audit.snapshot(row)
         if row is None:
             row = FinancialYear(organisation=organisation, year=year_number)
-        row.staff = values["staff"]  # type: ignore[assignment]
+        row.staff = values["staff"]
         row.turnover = values["turnover"]
         row.balance_sheet = values["balance_sheet"]
         row.source = source
@@ -384,6 +413,14 @@ def financial_year_delete(*, actor: Any, row: FinancialYear) -> None:
         )
         row.delete()
         sizeclass.refresh([organisation_id])
+
+
+def _lock_live(organisation_id: int, field: str) -> None:
+    """Lock the organisation's row for the rest of the transaction; refuse one merged into another,
+    whose records would no longer count anywhere."""
+    row = Organisation.objects.select_for_update().filter(pk=organisation_id).only("merged_into_id").first()
+    if row is None or row.merged_into_id:
+        raise ValidationError({field: _("This organisation was merged into another; edit that one.")})
 
 
 def _owns_transitively(start: int, target: int) -> bool:
@@ -434,8 +471,20 @@ def ownership_set(
         raise ValidationError(errors)
     assert share is not None
     with transaction.atomic():
-        # Lock the owned organisation so that two holdings added at once cannot pass 100 % together.
-        Organisation.objects.select_for_update().filter(pk=owned.pk).first()
+        # Lock every organisation the two are linked with by holdings, always in the same order: two
+        # holdings added at once can then neither pass 100 % together nor close a cycle together (a
+        # cycle closed by two new holdings runs through organisations already linked to both).
+        group = sizeclass.component([owner.pk, owned.pk])
+        locked = {
+            o.pk: o
+            for o in Organisation.objects.select_for_update()
+            .filter(pk__in=group)
+            .order_by("pk")
+            .only("pk", "merged_into_id")
+        }
+        for field, party in (("owner", owner), ("owned", owned)):
+            if party.pk not in locked or locked[party.pk].merged_into_id:
+                raise ValidationError({field: _("This organisation was merged into another; edit that one.")})
         others = Ownership.objects.filter(owned=owned, kind=kind).exclude(owner=owner).aggregate(total=Sum("percent"))[
             "total"
         ] or Decimal(0)
@@ -462,6 +511,11 @@ def ownership_set(
         row.invested_eur = amount
         row.dominant_influence = bool(dominant_influence)
         row.save()
+        # Who the holder is (its investor type, what it invested) is one fact for its capital and its
+        # votes: the holding of the other kind, if any, says the same.
+        Ownership.objects.filter(owner=owner, owned=owned).exclude(pk=row.pk).update(
+            investor_type=investor_type, invested_eur=amount
+        )
         sizeclass.refresh([owned.pk])
         audit.record(actor=actor, action="ownership.set", target=row, before=before, organisation_id=owned.pk)
     return row
@@ -498,7 +552,9 @@ def _clean_contact(data: Mapping[str, Any]) -> dict[str, Any]:
         cleaned["role"] = _text(data["role"])[:200]
     if "email" in data:
         email = _text(data["email"]).lower()
-        if email:
+        if len(email) > _EMAIL_MAX_LENGTH:
+            errors["email"] = [_("At most %(limit)d characters.") % {"limit": _EMAIL_MAX_LENGTH}]
+        elif email:
             try:
                 validate_email(email)
             except ValidationError:
@@ -533,6 +589,7 @@ def contact_create(*, actor: Any, organisation: Organisation, data: Mapping[str,
         raise ValidationError({"name": _("Give the person's name.")})
     cleaned = _clean_contact(data)
     with transaction.atomic():
+        _lock_live(organisation.pk, "organisation")
         contact = Contact.objects.create(organisation=organisation, **cleaned)
         audit.record(actor=actor, action="contact.create", target=contact, organisation_id=organisation.pk)
     return contact

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from moselle.core import audit, tabular
-from moselle.organisations import actions, normalise
+from moselle.core.models_taxonomy import Technology
+from moselle.organisations import actions, countries, normalise
 from moselle.organisations.models import FinancialYear, ImportRun, Organisation
 
 # Fields a column of an organisations file can be mapped to.
@@ -83,8 +84,19 @@ Planner = Callable[[tabular.Table, Mapping[str, Any]], Plan]
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Map file columns to registry fields when the header names one (in English, French or German)."""
     aliases = {
-        "name": {"name", "legal name", "company", "company name", "organisation", "organization", "raison sociale",
-                 "nom", "firma", "unternehmen", "customer"},
+        "name": {
+            "name",
+            "legal name",
+            "company",
+            "company name",
+            "organisation",
+            "organization",
+            "raison sociale",
+            "nom",
+            "firma",
+            "unternehmen",
+            "customer",
+        },
         "trade_name": {"trade name", "nom commercial", "handelsname"},
         "country": {"country", "pays", "land", "customer country"},
         "region": {"region", "nuts", "région", "customer region"},
@@ -163,6 +175,8 @@ def _match_existing(data: Mapping[str, Any]) -> Organisation | None:
 def _changed_fields(organisation: Organisation, cleaned: Mapping[str, Any]) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for name, value in cleaned.items():
+        if value in ("", None, []):
+            continue  # an empty cell says nothing: it does not erase what the registry knows
         if name == "kinds":
             held = set(organisation.kind_rows.values_list("kind", flat=True))
             if set(value) - held:  # kinds from a file are added, never taken away
@@ -172,8 +186,8 @@ def _changed_fields(organisation: Organisation, cleaned: Mapping[str, Any]) -> d
                 changes[name] = value
         elif name in ("technologies_offered", "technologies_of_interest"):
             role = "offer" if name == "technologies_offered" else "interest"
-            held = set(organisation.technology_rows.filter(role=role).values_list("technology_id", flat=True))
-            if {t.pk for t in value} != held:
+            held_ids = set(organisation.technology_rows.filter(role=role).values_list("technology_id", flat=True))
+            if {t.pk for t in value} != held_ids:
                 changes[name] = value
         elif name == "primary_nace":
             if (value.pk if value else None) != organisation.primary_nace_id:
@@ -206,7 +220,17 @@ def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan
     mapping = _clean_mapping(table, options)
     revision = str(options.get("nace_revision") or "2.1")
     plan = Plan(details={"mapping": mapping})
-    seen: dict[int | str, int] = {}
+    # A row with cells beyond the header is usually shifted by an unquoted comma: its values are in the
+    # wrong columns, so it is a problem to correct rather than a warning.
+    for problem in table.problems:
+        plan.problem(problem.line, problem.column, problem.reason)
+    technologies = (
+        {normalise.fold(t.name) for t in Technology.objects.only("name")}
+        if {"technologies_offered", "technologies_of_interest"} & set(mapping.values())
+        else set()
+    )
+    column_of = {target: column for column, target in mapping.items()}
+    seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
         data: dict[str, Any] = {"country": "LU"}
         figures: dict[str, Any] = {}
@@ -214,31 +238,40 @@ def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan
             value = row.values.get(column, "")
             if target in _FIGURE_COLUMNS:
                 figures[target] = value
+            elif target in ("technologies_offered", "technologies_of_interest"):
+                data[target] = _split_technologies(value, technologies)
             elif target in _LIST_COLUMNS:
                 data[target] = [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+            elif target == "country":
+                # Files name the country ("Luxembourg") as often as they give its code; empty means LU.
+                text = value.strip()
+                data[target] = (countries.code_for(text) or text) if text else "LU"
             else:
                 data[target] = value
         if "nace_codes" in data or "primary_nace" in data:
             data["nace_revision"] = revision
-        column_of = {target: column for column, target in mapping.items()}
+        cleaned: dict[str, Any] | None = None
         try:
             cleaned = actions.clean_organisation_data(data)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
                     plan.problem(row.line, column_of.get(name, name), message)
-            continue
+        # The figures are checked even when the rest of the row is wrong, so that every fault shows at once.
         year_row = _plan_figures(plan, row.line, figures, column_of)
-        if year_row is False:
+        if cleaned is None or year_row is False:
             continue
         existing = _match_existing(cleaned)
-        key: int | str = existing.pk if existing else f"{cleaned['country']}:{normalise.name_key(cleaned['name'])}"
-        if key in seen:
+        keys = _identity_keys(cleaned, existing)
+        first = next((seen[key] for key in keys if key in seen), None)
+        if first is not None:
             plan.problem(
-                row.line, column_of["name"], _("The same organisation is already on line %(line)d.") % {"line": seen[key]}
+                row.line,
+                column_of["name"],
+                _("The same organisation is already on line %(line)d.") % {"line": first},
             )
             continue
-        seen[key] = row.line
+        seen.update(dict.fromkeys(keys, row.line))
         if existing is None:
             plan.count("create")
             plan.steps.append(_creator(cleaned, year_row))
@@ -253,7 +286,41 @@ def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan
     return plan
 
 
-def _plan_figures(plan: Plan, line: int, figures: dict[str, Any], column_of: dict[str, str]) -> dict[str, Any] | None | bool:
+def _identity_keys(cleaned: Mapping[str, Any], existing: Organisation | None) -> list[tuple[str, str]]:
+    """Whatever makes two rows the same organisation: the one they match, the VAT, the register
+    number or the name in the country."""
+    keys = [("name", f"{cleaned['country']}:{normalise.name_key(cleaned['name'])}")]
+    if existing is not None:
+        keys.append(("organisation", str(existing.pk)))
+    if cleaned.get("vat"):
+        keys.append(("vat", cleaned["vat"]))
+    if cleaned.get("register_id"):
+        keys.append(("register_id", f"{cleaned['country']}:{cleaned['register_id']}"))
+    return keys
+
+
+def _split_technologies(value: str, known: set[str]) -> list[str]:
+    """Technology names from a cell: separated by semicolons, or by commas where the comma is not part of
+    a catalogue name ("Chemical engineering (plants, products)")."""
+    names: list[str] = []
+    for part in value.split(";"):
+        pieces = [piece.strip() for piece in part.split(",")]
+        start = 0
+        while start < len(pieces):
+            end = next(
+                (e for e in range(len(pieces), start + 1, -1) if normalise.fold(", ".join(pieces[start:e])) in known),
+                start + 1,
+            )
+            name = ", ".join(pieces[start:end]).strip()
+            if name:
+                names.append(name)
+            start = end
+    return names
+
+
+def _plan_figures(
+    plan: Plan, line: int, figures: dict[str, Any], column_of: dict[str, str]
+) -> dict[str, Any] | Literal[False] | None:
     """A year of figures from the row, or None when the row has none, or False when they are wrong."""
     if not any(str(v).strip() for v in figures.values()):
         return None
@@ -334,6 +401,15 @@ def _plan(kind: str, data: bytes, filename: str, options: Mapping[str, Any]) -> 
     return table, planner(table, options)
 
 
+# What the audit log keeps of an import: never the file itself, which may hold personal data and is
+# dropped once committed, nor the report, which repeats the file's values.
+_AUDITED_FIELDS = ["kind", "filename", "sha256", "options", "status", "created_by_id", "committed_at"]
+
+
+def _audit(actor: Any, action: str, run: ImportRun) -> None:
+    audit.record(actor=actor, action=action, target=run, after=audit.snapshot(run, fields=_AUDITED_FIELDS))
+
+
 def import_check(
     *, actor: Any, kind: str, filename: str, data: bytes, options: Mapping[str, Any] | None = None
 ) -> ImportRun:
@@ -358,10 +434,11 @@ def import_check(
             content=data,
             options=options,
             report=report,
-            created_by=actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "token_role", None)
+            created_by=actor
+            if getattr(actor, "is_authenticated", False) and not getattr(actor, "token_role", None)
             else None,
         )
-        audit.record(actor=actor, action="import.check", target=run)
+        _audit(actor, "import.check", run)
     return run
 
 
@@ -377,7 +454,7 @@ def import_recheck(*, actor: Any, run: ImportRun, options: Mapping[str, Any]) ->
         run.options = merged
         run.report = {**plan.report(), "headers": table.headers, "rows": len(table.rows), "format": table.format}
         run.save(update_fields=["options", "report"])
-        audit.record(actor=actor, action="import.check", target=run)
+        _audit(actor, "import.check", run)
     return run
 
 
@@ -390,8 +467,10 @@ def import_commit(*, actor: Any, run: ImportRun) -> ImportRun:
         _table, plan = _plan(locked.kind, bytes(locked.content), locked.filename, locked.options)
         if plan.problems:
             raise ValidationError(
-                {"import": _("The file has %(count)d problem(s); correct them and upload it again.")
-                 % {"count": len(plan.problems)}}
+                {
+                    "import": _("The file has %(count)d problem(s); correct them and upload it again.")
+                    % {"count": len(plan.problems)}
+                }
             )
         for step in plan.steps:
             step(actor)
@@ -400,7 +479,7 @@ def import_commit(*, actor: Any, run: ImportRun) -> ImportRun:
         locked.report = {**locked.report, **plan.report(), "committed": plan.counts}
         locked.content = b""  # the registry now holds what mattered; the file may carry personal data
         locked.save()
-        audit.record(actor=actor, action="import.commit", target=locked)
+        _audit(actor, "import.commit", locked)
     run.refresh_from_db()
     return run
 

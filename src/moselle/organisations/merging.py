@@ -75,9 +75,9 @@ def duplicate_candidates(
         if organisation.register_id:
             groups[("register_id", f"{organisation.country}:{organisation.register_id}")].append(organisation)
         for name in {organisation.name, organisation.trade_name} - {""}:
-            key = normalise.name_key(name)
-            if key:
-                groups[("name", f"{organisation.country}:{key}")].append(organisation)
+            folded = normalise.name_key(name)
+            if folded:
+                groups[("name", f"{organisation.country}:{folded}")].append(organisation)
         host = normalise.website_host(organisation.website)
         if host:
             groups[("host", host)].append(organisation)
@@ -129,6 +129,8 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "token_role", None) else None
 
 
+# Fields whose values are only valid in the organisation's country.
+_COUNTRY_BOUND = frozenset({"region", "register_id", "vat"})
 # Relations handled one by one because a row of the merged organisation may clash with one of the kept.
 _HANDLED = {
     (OrganisationKind, "organisation"),
@@ -198,10 +200,24 @@ def organisation_merge(*, actor: Any, kept: Organisation, merged: Organisation) 
         raise ValidationError({"merged": _("One of the two was already merged into another organisation.")})
     if hasattr(merged, "hub_profile"):
         raise ValidationError({"merged": _("This instance's own hub cannot be merged away; merge the other into it.")})
+    try:
+        return _merge(actor, kept, merged)
+    except Exception:
+        # Everything was rolled back; the instances the caller holds must not keep the filled fields.
+        if not transaction.get_connection().needs_rollback:
+            kept.refresh_from_db()
+            merged.refresh_from_db()
+        raise
+
+
+def _merge(actor: Any, kept: Organisation, merged: Organisation) -> OrganisationMerge:
     with transaction.atomic():
         locked = list(Organisation.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk]).order_by("pk"))
         if len(locked) != 2 or any(o.merged_into_id for o in locked):
             raise ValidationError({"merged": _("One of the two was already merged into another organisation.")})
+        # Work from the rows as they are now, not as the caller loaded them a while ago.
+        kept.refresh_from_db()
+        merged.refresh_from_db()
         report: dict[str, Any] = {"moved": {}, "dropped": {}, "filled": []}
         state = {**audit.snapshot(merged), "kinds": sorted(merged.kind_rows.values_list("kind", flat=True))}
         before_kept = audit.snapshot(kept)
@@ -221,6 +237,8 @@ def organisation_merge(*, actor: Any, kept: Organisation, merged: Organisation) 
             "ec_dma_id",
             "primary_nace_id",
         ):
+            if name in _COUNTRY_BOUND and kept.country != merged.country:
+                continue  # a French VAT number or NUTS region cannot describe a Luxembourg company
             if not getattr(kept, name) and getattr(merged, name):
                 setattr(kept, name, getattr(merged, name))
                 report["filled"].append(name)
@@ -240,10 +258,8 @@ def organisation_merge(*, actor: Any, kept: Organisation, merged: Organisation) 
         _move_ownership(kept, merged, report)
         DuplicateDismissal.objects.filter(Q(first=merged) | Q(second=merged)).delete()
         Organisation.objects.filter(merged_into=merged).update(merged_into=kept)
-        for relation in Organisation._meta.related_objects:
+        for relation in _pointing_relations():
             related_model = relation.related_model
-            if relation.many_to_many or relation.one_to_one or not isinstance(related_model, type):
-                continue
             fk_name = relation.field.name
             if (related_model, fk_name) in _HANDLED:
                 continue
@@ -274,6 +290,22 @@ def organisation_merge(*, actor: Any, kept: Organisation, merged: Organisation) 
             organisation_id=merged.pk,
         )
     return merge
+
+
+def _pointing_relations() -> list[Any]:
+    """Every foreign key from another model to Organisation, including those declared with
+    ``related_name="+"`` (invitations, API tokens), which ``_meta.related_objects`` leaves out."""
+    relations = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.one_to_many):
+            continue
+        related_model = relation.related_model
+        if not (isinstance(related_model, type) and issubclass(related_model, models.Model)):
+            continue
+        if related_model._meta.auto_created:
+            continue  # the tables behind many-to-many fields are handled with their field
+        relations.append(relation)
+    return relations
 
 
 def _move_ownership(kept: Organisation, merged: Organisation, report: dict[str, Any]) -> None:

@@ -71,9 +71,33 @@ def fold(text: str) -> str:
 
 def name_key(name: str) -> str:
     """The words of a name, folded, without punctuation and legal forms, joined by single spaces."""
-    words = [word for word in _NOT_WORD.split(fold(name)) if word]
+    words = _join_initials([word for word in _NOT_WORD.split(fold(name)) if word])
     kept = [word for word in words if word not in LEGAL_FORMS]
     return " ".join(kept or words)
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    """A legal form written with dots ("S.A.", "S. à r.l.", "e.V.") falls apart into single letters: the
+    end of a run of single letters that spells one becomes one word ("s a" → "sa"), so it is dropped
+    like "SA". Other initials stay as they are."""
+    joined: list[str] = []
+    start = 0
+    while start < len(words):
+        end = start
+        while end < len(words) and len(words[end]) == 1:
+            end += 1
+        if end == start:
+            joined.append(words[start])
+            start += 1
+            continue
+        run = words[start:end]
+        tail = next((i for i in range(len(run) - 1) if "".join(run[i:]) in LEGAL_FORMS), None)
+        if tail is None:
+            joined.extend(run)
+        else:
+            joined.extend([*run[:tail], "".join(run[tail:])])
+        start = end
+    return joined
 
 
 def website_host(url: str) -> str:

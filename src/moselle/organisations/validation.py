@@ -17,6 +17,7 @@ from stdnum.be import vat as be_vat
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren, siret
+from stdnum.util import get_cc_module
 
 from moselle.organisations.countries import KNOWN_CODES
 
@@ -28,6 +29,10 @@ _GENERIC_REGISTER = re.compile(r"^[0-9A-Z][0-9A-Z ./-]{0,38}[0-9A-Z]$|^[0-9A-Z]$
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 # NUTS uses EL for Greece and the Commission's own codes where ISO differs.
 _NUTS_PREFIX = {"GR": "EL"}
+# Countries whose VAT numbers the EU check knows (VIES); the others are checked with their own rules.
+_EU_VAT_COUNTRIES = frozenset(code.upper() for code in eu_vat.MEMBER_STATES) - {"XI"}
+_VAT_MAX_LENGTH = 20  # Organisation.vat
+_WEBSITE_MAX_LENGTH = 300  # Organisation.website
 LANGUAGE_CODES = frozenset(
     {
         "bg",
@@ -111,14 +116,38 @@ def clean_vat(value: str, country: str, field: str = "vat") -> str:
     prefix = _NUTS_PREFIX.get(country, country)
     if text[:2].isdigit():
         text = prefix + text
+    # Northern Ireland traders carry an XI number in the EU system; only a UK organisation may hold one.
+    if country not in _EU_VAT_COUNTRIES and not (country == "GB" and text.startswith("XI")):
+        return _clean_national_vat(text, country, field)
     try:
         number = str(eu_vat.validate(text))
     except StdnumError:
         raise ValidationError(
             {field: _("This is not a valid EU VAT number (check the country prefix and the digits).")}
         ) from None
-    if number[:2] not in {prefix, "XI"} and country in KNOWN_CODES:
+    allowed = {prefix, "XI"} if country == "GB" else {prefix}
+    if number[:2] not in allowed:
         raise ValidationError({field: _("The VAT number's country prefix does not match the organisation's country.")})
+    return number
+
+
+def _clean_national_vat(text: str, country: str, field: str) -> str:
+    """A VAT number of a European country outside the EU VAT area, checked with that country's rules."""
+    if text[:2].isalpha() and text[:2] != country and text[:2] in _EU_VAT_COUNTRIES | {"EL", "XI"}:
+        raise ValidationError({field: _("The VAT number's country prefix does not match the organisation's country.")})
+    module = get_cc_module(country.lower(), "vat")
+    if module is None:
+        raise ValidationError({field: _("Moselle cannot check VAT numbers of this country; leave the field empty.")})
+    try:
+        number = str(module.compact(module.validate(text)))
+    except StdnumError:
+        raise ValidationError(
+            {field: _("This is not a valid VAT number of the organisation's country (check the digits).")}
+        ) from None
+    if not number.startswith(country):
+        number = country + number
+    if len(number) > _VAT_MAX_LENGTH:
+        raise ValidationError({field: _("At most %(limit)d characters.") % {"limit": _VAT_MAX_LENGTH}})
     return number
 
 
@@ -150,6 +179,8 @@ def clean_website(value: str, field: str = "website") -> str:
         return ""
     if "://" not in text:
         text = "https://" + text
+    if len(text) > _WEBSITE_MAX_LENGTH:
+        raise ValidationError({field: _("At most %(limit)d characters.") % {"limit": _WEBSITE_MAX_LENGTH}})
     try:
         URLValidator(schemes=["http", "https"])(text)
     except ValidationError:
@@ -157,8 +188,13 @@ def clean_website(value: str, field: str = "website") -> str:
     return text
 
 
-def clean_languages(values: list[str] | str, field: str = "working_languages") -> list[str]:
-    items = values.replace(";", ",").split(",") if isinstance(values, str) else list(values)
+def clean_languages(values: object, field: str = "working_languages") -> list[str]:
+    if isinstance(values, str):
+        items: list[object] = list(values.replace(";", ",").split(","))
+    elif isinstance(values, (list, tuple, set, frozenset)):
+        items = list(values)
+    else:
+        raise ValidationError({field: _("Give the languages as a list of two-letter codes, e.g. fr, de.")})
     codes: list[str] = []
     for item in items:
         code = str(item).strip().lower()
@@ -192,4 +228,8 @@ def parse_amount(value: object, field: str, *, required: bool = False, places: i
         raise ValidationError({field: _("A figure cannot be negative.")})
     if number >= Decimal(10) ** 13:
         raise ValidationError({field: _("This figure is too large.")})
-    return number.quantize(Decimal(1).scaleb(-places))
+    # Rounded before the last check: 9999999999999.999 rounds up to a number the column cannot hold.
+    rounded = number.quantize(Decimal(1).scaleb(-places))
+    if rounded >= Decimal(10) ** 13:
+        raise ValidationError({field: _("This figure is too large.")})
+    return rounded

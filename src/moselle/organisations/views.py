@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,30 +17,103 @@ from django.views.decorators.http import require_POST
 
 from moselle.accounts import access as account_access
 from moselle.accounts import actions as account_actions
+from moselle.accounts.access import is_hub_staff
 from moselle.accounts.forms import InvitationForm, JoinForm, apply_errors
 from moselle.accounts.models import Invitation, Membership, User
-from moselle.organisations import actions
+from moselle.organisations import actions, sizeclass
 from moselle.organisations.access import (
+    can_edit_organisation,
     get_hub_service_for_user,
     get_organisation_for_user,
+    listed_organisations,
     own_hub,
     visible_organisations,
 )
-from moselle.organisations.forms import HubServiceForm, UploadForm
+from moselle.organisations.forms import HubServiceForm, OrganisationFilterForm, UploadForm
+from moselle.organisations.merging import duplicate_candidates
+from moselle.organisations.models import Organisation, OrganisationKind, OrganisationTechnology, Ownership
+
+
+def filter_organisations(organisations: QuerySet[Organisation], values: dict[str, Any]) -> QuerySet[Organisation]:
+    """The list narrowed by the filters given (each value already checked by the form)."""
+    query = str(values.get("q") or "").strip()
+    if query:
+        compact = query.upper().replace(" ", "").replace(".", "").replace("-", "")
+        organisations = organisations.filter(
+            Q(name__icontains=query)
+            | Q(trade_name__icontains=query)
+            | Q(vat__icontains=compact or query)
+            | Q(register_id__icontains=query)
+        )
+    if values.get("kind"):
+        organisations = organisations.filter(
+            pk__in=OrganisationKind.objects.filter(kind=values["kind"]).values("organisation_id")
+        )
+    section = values.get("sector")
+    if section:
+        # The section is the level-1 ancestor of the primary sector, whatever the level of its code.
+        organisations = organisations.filter(
+            Q(primary_nace__level=1, primary_nace__code=section)
+            | Q(primary_nace__level=2, primary_nace__parent__code=section)
+            | Q(primary_nace__level=3, primary_nace__parent__parent__code=section)
+            | Q(primary_nace__level=4, primary_nace__parent__parent__parent__code=section)
+        )
+    if values.get("technology"):
+        organisations = organisations.filter(
+            pk__in=OrganisationTechnology.objects.filter(technology_id=values["technology"]).values("organisation_id")
+        )
+    size = values.get("size_class")
+    if size:
+        organisations = organisations.filter(size_class__in=["", "unknown"] if size == "unknown" else [size])
+    if values.get("country"):
+        organisations = organisations.filter(country=values["country"])
+    return organisations
 
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = visible_organisations(request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        organisations = organisations.filter(name__icontains=query)
-    return render(request, "organisations/list.html", {"organisations": organisations[:200], "q": query})
+    """The registry: search, filters and 50 organisations a page; a bad filter is named and ignored."""
+    form = OrganisationFilterForm(request.GET or None)
+    values: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        values = form.cleaned_data
+    organisations = (
+        filter_organisations(listed_organisations(request.user), values)
+        .select_related("primary_nace")
+        .prefetch_related("kind_rows")
+        .order_by("name", "id")
+    )
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "organisations": page.object_list,
+        "query": query.urlencode(),
+        "may_create": is_hub_staff(request.user),
+    }
+    if getattr(request, "htmx", False):
+        # htmx swaps only successful answers: the partial names a bad filter itself.
+        return render(request, "organisations/partials/list_results.html", context)
+    return render(request, "organisations/list.html", context, status=400 if form.errors else 200)
+
+
+def _size_class(organisation: Organisation) -> tuple[Any, str]:
+    """The SME assessment of an enterprise, or why there is none (a public body is not an enterprise)."""
+    if organisation.merged_into_id:
+        return None, _("This organisation was merged; its size class is worked out on the one it was merged into.")
+    if Organisation.Kind.PUBLIC_BODY in organisation.kinds:
+        return None, _("A public body is not an enterprise: the SME definition does not apply to it.")
+    return sizeclass.assess_organisation(organisation), ""
 
 
 def _detail_context(request: HttpRequest, organisation_id: int) -> dict[str, object]:
-    organisation = get_organisation_for_user(request.user, organisation_id)
-    may_manage = account_access.can_manage_members(request.user, organisation.pk)
+    user = request.user
+    organisation = get_organisation_for_user(user, organisation_id)
+    may_manage = account_access.can_manage_members(user, organisation.pk)
+    staff = is_hub_staff(user)
     memberships = (
         Membership.objects.filter(organisation=organisation)
         .exclude(status=Membership.Status.REMOVED)
@@ -47,15 +124,41 @@ def _detail_context(request: HttpRequest, organisation_id: int) -> dict[str, obj
         if may_manage
         else Invitation.objects.none()
     )
+    owners = list(Ownership.objects.filter(owned=organisation).select_related("owner"))
+    holdings = list(Ownership.objects.filter(owner=organisation).select_related("owned"))
+    others = {row.owner_id for row in owners} | {row.owned_id for row in holdings}
+    if organisation.merged_into_id:
+        others.add(organisation.merged_into_id)
+    merged_from = list(Organisation.objects.filter(merged_into=organisation)) if staff else []
+    technologies = list(organisation.technology_rows.select_related("technology").order_by("technology__position"))
+    assessment, no_assessment = _size_class(organisation)
     return {
         "organisation": organisation,
         "may_manage": may_manage,
+        "may_edit": can_edit_organisation(user, organisation),
+        "is_staff": staff,
         "members": [m for m in memberships if m.status == Membership.Status.ACTIVE],
         "pending": [m for m in memberships if m.status == Membership.Status.PENDING] if may_manage else [],
         "invitations": invitations,
         "files": organisation.files.all(),
         "invite_form": InvitationForm(organisation_id=organisation.pk),
         "upload_form": UploadForm(),
+        "merged_into": organisation.merged_into,
+        "merged_from": merged_from,
+        "visible_ids": set(visible_organisations(user).filter(pk__in=others).values_list("pk", flat=True)),
+        "primary_nace": organisation.primary_nace,
+        "nace_codes": organisation.nace_codes.order_by("revision", "position"),
+        "offered": [row for row in technologies if row.role == OrganisationTechnology.Role.OFFER],
+        "of_interest": [row for row in technologies if row.role == OrganisationTechnology.Role.INTEREST],
+        "services": organisation.service_rows.select_related("service").order_by("service__position"),
+        "sectors": organisation.sector_rows.select_related("sector").order_by("sector__position"),
+        "years": organisation.financial_years.order_by("-year"),
+        "owners": owners,
+        "holdings": holdings,
+        "contacts": organisation.contacts.all(),
+        "assessment": assessment,
+        "no_assessment": no_assessment,
+        "duplicates": duplicate_candidates(focus=organisation.pk) if staff and not organisation.merged_into_id else [],
     }
 
 

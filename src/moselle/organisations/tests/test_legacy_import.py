@@ -43,9 +43,7 @@ def test_it_proposes_the_links_the_scorer_finds_with_their_evidence(both: Import
     hubs = legacy.parse_legacy_csv(legacy.LEGACY_CSV.read_text(encoding="utf-8"))
     keys = legacy.hub_keys_from_catalogue_csv(legacy.CATALOGUE_CSV.read_text(encoding="utf-8"))
     expected = {(f"s3-{p.legacy.s3_id}", p.hub.ref) for p in legacy.propose_links(hubs, keys) if p.likely}
-    stored = set(
-        LegacyLink.objects.filter(likely=True).values_list("legacy__catalogue_ref", "hub__catalogue_ref")
-    )
+    stored = set(LegacyLink.objects.filter(likely=True).values_list("legacy__catalogue_ref", "hub__catalogue_ref"))
     assert stored == expected
     assert len(stored) >= 150
     link = LegacyLink.objects.filter(likely=True).order_by("-score").first()

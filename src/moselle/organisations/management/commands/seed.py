@@ -1,21 +1,56 @@
-"""Load what every instance needs: the own hub, its services and targets. Safe to run again."""
+"""Load what every instance needs: the own hub, its services and targets. Safe to run again.
+
+With ``--demo`` it also loads the demo hub (organisations/demo.py) and the demo people, and prints their
+log-ins: what ``make run`` shows a newcomer.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from moselle.accounts.demo import load_demo, login_lines
 from moselle.core import taxonomy
-from moselle.organisations import actions
+from moselle.organisations import actions, demo
 
 
 class Command(BaseCommand):
-    help = "Seed the instance's own hub (L-DIH), its six services and its targets. Idempotent."
+    help = (
+        "Seed the instance's own hub (L-DIH), its six services, its targets and the taxonomy. With --demo, "
+        "also a believable Luxembourg demo hub and one demo user per role. Idempotent."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Also load the demo: L-DIH's partners, invented companies and providers, and the demo people.",
+        )
+        parser.add_argument(
+            "--demo-seed",
+            type=int,
+            default=None,
+            help=f"The seed the invented organisations are made from (default {demo.DEFAULT_SEED}); "
+            "the same seed gives the same rows.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["demo_seed"] is not None and not options["demo"]:
+            raise CommandError("--demo-seed goes with --demo.")
+        started = time.perf_counter()
         with transaction.atomic():
             hub, created = actions.hub_seed()
             loaded = taxonomy.seed_taxonomy()
         self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows. Taxonomy: {loaded.summary()}.")
+        if not options["demo"]:
+            return
+        seed = demo.DEFAULT_SEED if options["demo_seed"] is None else options["demo_seed"]
+        report = demo.load_demo_registry(seed=seed)
+        for line in report.lines():
+            self.stdout.write(line)
+        for line in login_lines(load_demo()):
+            self.stdout.write(line)
+        self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
