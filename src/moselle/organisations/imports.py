@@ -216,8 +216,19 @@ def _as_input(cleaned: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan:
-    """Organisations (and a year of figures each) from any layout, matched to the registry."""
-    mapping = _clean_mapping(table, options)
+    """Organisations (and a year of figures each) from any layout, matched to the registry.
+
+    When the mapping was guessed from the headers and is not usable (no column reads as the legal
+    name), the check is still kept, with that problem, so that a person can map the columns."""
+    try:
+        mapping = _clean_mapping(table, options)
+    except ValidationError as error:
+        if options.get("mapping") is not None:
+            raise
+        plan = Plan(details={"mapping": guess_mapping(table.headers)})
+        for message in error.message_dict.get("mapping", []):
+            plan.problem(1, "mapping", message)
+        return plan
     revision = str(options.get("nace_revision") or "2.1")
     plan = Plan(details={"mapping": mapping})
     # A row with cells beyond the header is usually shifted by an unquoted comma: its values are in the

@@ -93,6 +93,10 @@ def duplicate_candidates(
                 key = _pair(first.pk, second.pk)
                 if key in dismissed or (focus is not None and focus not in key):
                     continue
+                if first.catalogue_ref.startswith("edih-") and second.catalogue_ref.startswith("edih-"):
+                    # Two rows of the European catalogue are two hubs by the Commission's own record
+                    # (some are listed twice on purpose, some share a website); not proposed.
+                    continue
                 candidate = found.setdefault(key, Candidate(first=first, second=second))
                 shown = value.split(":", 1)[-1]
                 if kind == "vat":

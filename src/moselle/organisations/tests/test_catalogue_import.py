@@ -213,3 +213,15 @@ def test_it_refuses_an_export_without_its_columns(hub: Any, taxonomy: None, pers
         )
     assert "file" in error.value.message_dict
     assert not ImportRun.objects.exists()
+
+
+def test_it_never_proposes_two_catalogue_rows_as_duplicates_but_does_a_hand_made_copy(
+    imported: ImportRun, personas: Any
+) -> None:
+    from moselle.organisations import actions, merging
+
+    assert merging.duplicate_candidates() == []  # DATAlife twice, shared websites: all catalogue rows
+    walhub = Organisation.objects.get(catalogue_ref="edih-192")
+    copy = actions.organisation_create(actor=personas.hub_admin, name=walhub.trade_name, country=walhub.country)
+    pairs = {(c.first.pk, c.second.pk) for c in merging.duplicate_candidates()}
+    assert pairs == {(walhub.pk, copy.pk)}

@@ -242,9 +242,17 @@ def test_it_refuses_a_bad_column_mapping(db: Any, mapping: Any, reason: str) -> 
     assert reason in errors["mapping"][0]
 
 
-def test_it_refuses_a_file_without_a_name_column_to_guess(db: Any) -> None:
-    errors = refusal(csv_bytes([["x", "LU"]], header=["Firm", "Country"]))
-    assert "mapping" in errors
+def test_it_keeps_a_file_without_a_name_column_to_guess_for_a_person_to_map(db: Any) -> None:
+    run = check(csv_bytes([["Acier Wiltz", "LU"]], header=["Firm", "Country"]))
+    assert [p["column"] for p in run.report["problems"]] == ["mapping"]
+    assert "legal name" in run.report["problems"][0]["reason"]
+    assert run.report["mapping"] == {"Country": "country"}
+    with pytest.raises(ValidationError):
+        commit(run)
+    run = imports.import_recheck(actor=None, run=run, options={"mapping": {"Firm": "name", "Country": "country"}})
+    assert run.report["problems"] == []
+    commit(run)
+    assert Organisation.objects.get().name == "Acier Wiltz"
 
 
 def test_it_imports_a_file_with_the_mapping_a_person_chose(db: Any) -> None:

@@ -1,4 +1,5 @@
-"""Load what every instance needs: the own hub, its services and targets. Safe to run again.
+"""Load what every instance needs: the own hub, its services and targets, the taxonomy and the European
+hub catalogues shipped in organisations/data. Safe to run again.
 
 With ``--demo`` it also loads the demo hub (organisations/demo.py) and the demo people, and prints their
 log-ins: what ``make run`` shows a newcomer.
@@ -14,7 +15,7 @@ from django.db import transaction
 
 from moselle.accounts.demo import load_demo, login_lines
 from moselle.core import taxonomy
-from moselle.organisations import actions, demo
+from moselle.organisations import actions, catalogue_import, demo
 
 
 class Command(BaseCommand):
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             hub, created = actions.hub_seed()
             loaded = taxonomy.seed_taxonomy()
         self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows. Taxonomy: {loaded.summary()}.")
+        for kind, counts in catalogue_import.seed_catalogues().items():
+            done = ", ".join(f"{what} {count}" for what, count in sorted(counts.items())) or "already imported"
+            self.stdout.write(f"Catalogue {kind}: {done}.")
         if not options["demo"]:
             return
         seed = demo.DEFAULT_SEED if options["demo_seed"] is None else options["demo_seed"]
