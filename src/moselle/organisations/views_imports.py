@@ -68,12 +68,30 @@ def _readable(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
+_COLUMN_ORDER = [
+    "line",
+    "column",
+    "id",
+    "ref",
+    "hub",
+    "country",
+    "dimension",
+    "label",
+    "levels",
+    "kept",
+    "reason",
+    "candidates",
+]
+
+
 def _table(key: str, rows: list[Any]) -> dict[str, Any]:
-    """A list of the report as a table: the columns are the keys of its rows, in the order first seen."""
+    """A list of the report as a table: the columns are the keys of its rows, the known ones in a fixed
+    order (PostgreSQL's JSON storage does not keep the order the keys were written in), then the others."""
     columns: list[str] = []
     for row in rows[:ROWS_SHOWN]:
         if isinstance(row, dict):
             columns.extend(k for k in row if k not in columns and k not in _HIDDEN_COLUMNS)
+    columns.sort(key=lambda c: (_COLUMN_ORDER.index(c) if c in _COLUMN_ORDER else len(_COLUMN_ORDER), c))
     if not columns:
         columns = ["value"]
     shown = [[row.get(c) for c in columns] if isinstance(row, dict) else [row] for row in rows[:ROWS_SHOWN]]

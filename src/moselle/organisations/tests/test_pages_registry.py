@@ -498,15 +498,20 @@ def test_columns_are_mapped_on_the_report_and_checked_again(manager: Client) -> 
     assert run.options["mapping"] == {"Company": "name", "Land": "country", "Notes": "trade_name"}
 
 
-def test_a_file_without_a_name_column_offers_the_mapping_on_the_upload_page(manager: Client) -> None:
+def test_a_file_without_a_name_column_is_kept_for_the_person_to_map(manager: Client) -> None:
     content = b"Bezeichnung,Ort\nHaff Consulting,Luxembourg\n"
     response = upload(manager, content, name="crm.csv")
-    assert response.status_code == 400
-    mapping = response.context["mapping_form"]
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    page = manager.get(f"/hub/imports/{run.pk}/")
+    mapping = page.context["mapping_form"]
     assert mapping is not None and [field.label for field in mapping] == ["Bezeichnung", "Ort"]
-    mapped = upload(manager, content, name="crm.csv", column_0="name", column_1="locality")
+    assert "legal name" in page.content.decode()
+    mapped = manager.post(f"/hub/imports/{run.pk}/recheck/", {"column_0": "name", "column_1": "locality"})
     assert mapped.status_code == 302
-    assert ImportRun.objects.get().report["counts"] == {"create": 1}
+    run.refresh_from_db()
+    assert run.report["counts"] == {"create": 1}
+    assert run.report["problems"] == []
 
 
 def test_other_report_lists_are_shown_as_tables(manager: Client) -> None:
