@@ -152,6 +152,7 @@ DEFAULT_FROM_EMAIL = env_str("MOSELLE_FROM_EMAIL", "Moselle <noreply@moselle.inv
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["moselle.formats"]
 TIME_ZONE = env_str("MOSELLE_TIME_ZONE", "Europe/Luxembourg")
 USE_I18N = True
 USE_TZ = True

@@ -1,9 +1,11 @@
-"""Fixtures for the API fuzz pass: Django's WSGI app inside the test transaction, and one bearer token per role."""
+"""Fixtures for the API fuzz pass: Django's WSGI app inside the test transaction, one bearer token per role,
+and the world the fuzzer aims at (a profile with figures, holdings, a contact, an import and a catalogue hub)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from moselle.accounts.models import Role
+from moselle.accounts.models import ApiToken, Role, User
+from moselle.organisations.models import Contact, FinancialYear, ImportRun, Organisation, Ownership
 
 
 @pytest.fixture
@@ -49,6 +52,189 @@ def role_headers(personas: Any, token_for: Any) -> dict[str, dict[str, str]]:
         "peer": bearer(personas.peer_key),
         "anonymous": {},
     }
+
+
+@pytest.fixture
+def role_users(personas: Any) -> dict[str, Any]:
+    """The user each role's requests act as, scoped like its token in role_headers; None for "anonymous".
+
+    The fuzz pass asks the access helpers with these which objects a role reaches, to aim at them.
+    """
+
+    def scoped(user: User, role: str, organisation_id: int | None = None) -> User:
+        fresh = User.objects.get(pk=user.pk)  # the helpers cache roles on the instance
+        fresh.token_role = role  # type: ignore[attr-defined]
+        fresh.token_organisation_id = organisation_id  # type: ignore[attr-defined]
+        return fresh
+
+    peer = ApiToken.objects.select_related("user").get(role=ApiToken.PEER)
+    return {
+        "hub_admin": scoped(personas.hub_admin, Role.HUB_ADMIN),
+        "hub_advisor": scoped(personas.hub_advisor, Role.HUB_ADVISOR),
+        "company_member": scoped(personas.a[Role.COMPANY_MEMBER], Role.COMPANY_MEMBER),
+        "provider_member": scoped(personas.a[Role.PROVIDER_MEMBER], Role.PROVIDER_MEMBER),
+        "partner_member": scoped(personas.a[Role.PARTNER_MEMBER], Role.PARTNER_MEMBER),
+        "observer": scoped(personas.a[Role.OBSERVER], Role.OBSERVER),
+        "peer": scoped(peer.user, ApiToken.PEER, peer.organisation_id),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def fuzz_taxonomy(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The real vocabularies (NACE, catalogue labels, ESCO skills), seeded once for the whole pass.
+
+    Seeding takes about a second, too long for each of the hundreds of tests; the API only reads these
+    rows, so they are written outside the test transactions, and removed when the pass ends.
+    """
+    from moselle.core.models_taxonomy import CatalogueSector, CatalogueService, NaceCode, Skill, SkillGroup, Technology
+    from moselle.core.taxonomy import seed_taxonomy
+
+    with django_db_blocker.unblock():
+        seed_taxonomy()
+    yield
+    with django_db_blocker.unblock():
+        Skill.objects.all().delete()
+        for model in (SkillGroup, NaceCode):  # their parents are protected: unlink, then delete
+            model.objects.update(parent=None)
+            model.objects.all().delete()
+        for label_model in (Technology, CatalogueService, CatalogueSector):
+            label_model.objects.all().delete()
+
+
+# A clean organisations file in the layout people send: the import is checked (a dry run), not committed.
+IMPORT_CSV = (
+    b"Company name;Country;City;VAT number;Employees;Year\n"
+    b"Gamma Services SARL;LU;Luxembourg;LU15027442;8;2023\n"
+    b"Delta Analytics SA;LU;Esch-sur-Alzette;;23.5;2023\n"
+)
+
+
+@dataclass(frozen=True)
+class FuzzWorld:
+    """What the fuzz pass aims its requests at, beyond the personas and their organisations."""
+
+    organisation: Organisation  # organisation A, where the org-level personas are members
+    twin: Organisation  # A registered again with the same VAT number: a decisive duplicate of A
+    holding: Organisation  # holds 30 % of A's capital
+    catalogue_hub: Organisation  # a hub of the European catalogue, with labels and levels
+    contact: Contact
+    financial_year: FinancialYear
+    ownership: Ownership
+    import_run: ImportRun  # an organisations file, checked and waiting for its commit
+    import_file: bytes  # that file, to upload again
+
+
+@pytest.fixture
+def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
+    """Organisation A with a full profile, figures, a holder and a contact; a catalogue hub; a checked import.
+
+    Everything is written through the actions, as a person would; only the catalogue fields and the hub's
+    service and sector levels, which only the catalogue import writes, are set directly (as hub_seed does).
+    """
+    from moselle.core.models_taxonomy import CatalogueSector, CatalogueService, Technology
+    from moselle.organisations import actions, imports
+    from moselle.organisations.models import OrganisationSector, OrganisationService, OrganisationTechnology
+
+    admin = personas.hub_admin
+    technologies = list(Technology.objects.order_by("position", "id").values_list("name", flat=True)[:3])
+    organisation = actions.organisation_update(
+        actor=admin,
+        organisation=personas.a[Role.COMPANY_MEMBER].memberships.get().organisation,
+        data={
+            "trade_name": "Alpha",
+            "kinds": ["company", "technology_provider"],
+            "street": "5, avenue des Hauts-Fourneaux",
+            "postcode": "L-4362",
+            "locality": "Esch-sur-Alzette",
+            "region": "LU00",
+            "website": "https://alpha.example.org",
+            "working_languages": ["fr", "en"],
+            "description": "Precision machining for the automotive industry.",
+            "register_id": "B123456",
+            "vat": "LU26375245",
+            "primary_nace": "25.62",
+            "nace_codes": ["25.62", "62.10"],
+            "technologies_offered": technologies[:1],
+            "technologies_of_interest": technologies[1:],
+        },
+    )
+    twin = actions.organisation_create(
+        actor=admin, name="Alpha Manufacturing S.A.", country="LU", details={"vat": "LU26375245"}
+    )
+    holding = actions.organisation_create(
+        actor=admin, name="Fuzz Holding SA", country="LU", details={"kinds": ["company"], "locality": "Luxembourg"}
+    )
+    ownership = actions.ownership_set(
+        actor=admin, owner=holding, owned=organisation, kind="capital", percent="30", dominant_influence=False
+    )
+    financial_year = actions.financial_year_set(
+        actor=admin,
+        organisation=organisation,
+        year=2023,
+        staff="12.5",
+        turnover="1250000.00",
+        balance_sheet="800000.00",
+        source=FinancialYear.FigureSource.ACCOUNTS,
+    )
+    contact = actions.contact_create(
+        actor=admin,
+        organisation=organisation,
+        data={
+            "name": "Marie Weber",
+            "role": "managing director",
+            "email": "marie.weber@example.org",
+            "phone": "+352 621 000 000",
+            "preferred_language": "fr",
+            "legal_basis": "legitimate_interest",
+        },
+    )
+    catalogue_hub = actions.organisation_create(
+        actor=admin,
+        name="Digital Innovation Hub Wallonia",
+        country="BE",
+        source=Organisation.Source.EDIH_CATALOGUE,
+        details={
+            "kinds": ["hub"],
+            "trade_name": "DIH-W",
+            "locality": "Namur",
+            "website": "https://dih-wallonia.example.org",
+            "working_languages": ["fr", "en"],
+            "description": "The EDIH of Wallonia.",
+            "technologies_offered": technologies,
+        },
+    )
+    Organisation.objects.filter(pk=catalogue_hub.pk).update(
+        catalogue_ref="edih-001",
+        catalogue_kind=Organisation.CatalogueKind.EDIH,
+        catalogue_title="European Digital Innovation Hub of Wallonia",
+        catalogue_listed=True,
+    )
+    OrganisationTechnology.objects.filter(organisation=catalogue_hub).update(level=4)
+    OrganisationService.objects.bulk_create(
+        OrganisationService(organisation=catalogue_hub, service=service, level=level)
+        for level, service in enumerate(CatalogueService.objects.order_by("position", "id")[:2], start=3)
+    )
+    OrganisationSector.objects.bulk_create(
+        OrganisationSector(organisation=catalogue_hub, sector=sector, level=None if level == 1 else level)
+        for level, sector in enumerate(CatalogueSector.objects.order_by("position", "id")[:2], start=1)
+    )
+    catalogue_hub.refresh_from_db()
+    import_run = imports.import_check(
+        actor=admin, kind=ImportRun.Kind.ORGANISATIONS, filename="organisations.csv", data=IMPORT_CSV, options={}
+    )
+    assert import_run.report["problems"] == [], import_run.report  # a clean file, so its commit can succeed
+    return FuzzWorld(
+        organisation=organisation,
+        twin=twin,
+        holding=holding,
+        catalogue_hub=catalogue_hub,
+        contact=contact,
+        financial_year=financial_year,
+        ownership=ownership,
+        import_run=import_run,
+        import_file=IMPORT_CSV,
+    )
 
 
 @functools.cache

@@ -250,3 +250,35 @@ def test_an_unknown_consent_purpose_names_the_field(api_client: Client, admin_au
     body = response.json()
     assert [error["field"] for error in body["errors"]] == ["purpose"]
     assert "spam" in body["detail"] and body["detail"] == f"purpose: {body['errors'][0]['message']}"
+
+
+# --- A superscript digit is a digit to str.isdigit() but not to int() ----------------------------------------
+# Found by the fuzzer:
+#   curl -H 'Authorization: Bearer …' 'http://localhost/api/v1/organisations?technology=%C2%B2'
+# answered 500 (ValueError from int("²")); now 422 naming the parameter, as for any unknown technology.
+
+
+def test_a_superscript_technology_filter_is_a_422(api_client: Client, admin_auth: dict[str, str]) -> None:
+    response = api_client.get("/api/v1/organisations", {"technology": "²"}, **admin_auth)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["technology"]
+
+
+def test_a_superscript_technology_on_offer_is_a_422(api_client: Client, admin_auth: dict[str, str], org_a: Any) -> None:
+    response = api_client.patch(
+        f"/api/v1/organisations/{org_a.pk}",
+        data='{"technologies_offered": ["\\u00b2"]}',
+        content_type=JSON,
+        **admin_auth,
+    )
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["technologies_offered"]
+    assert not org_a.technology_rows.exists()
+
+
+def test_a_superscript_pic_is_refused(api_client: Client, admin_auth: dict[str, str], org_a: Any) -> None:
+    response = api_client.patch(
+        f"/api/v1/organisations/{org_a.pk}", data='{"pic": "²²²²²²²²²"}', content_type=JSON, **admin_auth
+    )
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["pic"]

@@ -2,8 +2,11 @@
 
 For each (role, operation) pair Hypothesis draws at most ``MOSELLE_FUZZ_EXAMPLES`` requests (25 unless told),
 deterministically: schema-conforming ones, schema-breaking ones, and conforming ones aimed at objects that
-exist (so the success paths run too, not only 404). Each request goes in-process to Django's WSGI app inside
-the test transaction, with the role's bearer token. A response fails the pass when it is a 5xx, has a status
+exist, both those the role reaches and any (so the success paths run too, not only 404). The objects are the
+personas' and the fuzz world's (``fuzz_world`` in conftest.py: a full profile with figures, a holder, a
+contact, a duplicate, a checked import and a catalogue hub, over the real vocabularies); the few requests that
+only succeed with those ids in their body are tried first. Each request goes in-process to Django's WSGI app
+inside the test transaction, with the role's bearer token. A response fails the pass when it is a 5xx, has a status
 code or content type the operation does not document, or breaks the documented schema; and when an error
 body is not ``{"detail": ..., "errors": [...]}`` or an anonymous caller gets anything but 401.
 
@@ -20,7 +23,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -85,30 +88,94 @@ CHECKS: list[Callable[..., Any]] = [
 ]
 
 
-def _existing_ids() -> dict[str, list[int]]:
-    """Ids of objects the personas fixture created, by path parameter name."""
+# Path parameters named alike but meaning something narrower on some paths.
+NARROWER = {("/api/v1/hubs/{organisation_id}", "organisation_id"): "hub_id"}
+
+
+def _targets(user: Any) -> dict[str, list[int]]:
+    """The objects ``user`` reaches through the access helpers, by path parameter name; with None, every object.
+
+    Every persona gets its own: hub staff reach the whole registry and its imports, an organisation's members
+    reach A (its contact, figures and holding), the observer and the peer little or nothing.
+    """
+    from moselle.accounts import access as account_access
     from moselle.accounts.models import Membership, User
-    from moselle.organisations.models import Organisation
+    from moselle.organisations import access
+    from moselle.organisations.models import Contact, FinancialYear, ImportRun, Organisation, Ownership
+
+    if user is None:
+        organisations = Organisation.objects.all()
+        users = User.objects.all()
+        memberships = Membership.objects.all()
+        hubs = Organisation.objects.filter(kind_rows__kind=Organisation.Kind.HUB)
+        runs = ImportRun.objects.all()
+    else:
+        organisations = access.visible_organisations(user)
+        users = account_access.visible_users(user)
+        memberships = account_access.visible_memberships(user)
+        hubs = access.directory_hubs(user)
+        runs = ImportRun.objects.none()
+        if account_access.is_hub_admin(user):
+            runs = ImportRun.objects.all()
+        elif account_access.is_hub_staff(user):
+            runs = ImportRun.objects.filter(kind=ImportRun.Kind.ORGANISATIONS)
+
+    def ids(queryset: Any, field: str = "id") -> list[int]:
+        return sorted(set(queryset.values_list(field, flat=True)))
 
     return {
-        "user_id": list(User.objects.order_by("id").values_list("id", flat=True)),
-        "membership_id": list(Membership.objects.order_by("id").values_list("id", flat=True)),
-        "organisation_id": list(Organisation.objects.order_by("id").values_list("id", flat=True)),
+        "user_id": ids(users),
+        "membership_id": ids(memberships),
+        "organisation_id": ids(organisations),
+        "hub_id": ids(hubs),
+        "contact_id": ids(Contact.objects.filter(organisation__in=organisations)),
+        "year": ids(FinancialYear.objects.filter(organisation__in=organisations), "year"),
+        "ownership_id": ids(Ownership.objects.filter(owned__in=organisations)),
+        "import_id": ids(runs),
     }
 
 
-def _strategy(operation: Any) -> st.SearchStrategy[Any]:
-    strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
-    existing = _existing_ids()
+def _aimed(operation: Any, targets: dict[str, list[int]]) -> st.SearchStrategy[Any] | None:
+    """Conforming requests whose path parameters name objects among ``targets``; None if none is known."""
+    known = {}
     for parameter in operation.path_parameters:
-        if parameter.name in existing:
-            strategies.append(
-                st.sampled_from(existing[parameter.name]).flatmap(
-                    lambda value, name=parameter.name: operation.as_strategy(
-                        GenerationMode.POSITIVE, path_parameters={name: value}
-                    )
-                )
-            )
+        values = targets.get(NARROWER.get((operation.path, parameter.name), parameter.name))
+        if values:
+            known[parameter.name] = st.sampled_from(values)
+    if not known:
+        return None
+    return st.fixed_dictionaries(known).flatmap(
+        lambda chosen: operation.as_strategy(GenerationMode.POSITIVE, path_parameters=chosen)
+    )
+
+
+def _explicit_cases(operation: Any, world: Any) -> list[Any]:
+    """Requests that succeed only with the world's ids in their body, tried first: the fuzzer rarely guesses them."""
+    a, twin, holding = world.organisation.pk, world.twin.pk, world.holding.pk
+    examples: dict[str, list[dict[str, Any]]] = {
+        "POST /api/v1/organisations/{organisation_id}/ownership": [
+            {"path_parameters": {"organisation_id": a}, "body": {"owner": holding, "kind": "votes", "percent": "25.00"}}
+        ],
+        "POST /api/v1/duplicates/dismiss": [{"body": {"first": a, "second": twin, "reason": "Two companies."}}],
+        "POST /api/v1/duplicates/merge": [{"body": {"kept": a, "merged": twin}}],
+        "POST /api/v1/imports": [
+            {
+                "body": {"file": world.import_file, "kind": "organisations", "options": '{"delimiter": ";"}'},
+                "media_type": "multipart/form-data",
+            }
+        ],
+    }
+    return [operation.Case(**example) for example in examples.get(f"{operation.method.upper()} {operation.path}", [])]
+
+
+def _strategy(operation: Any, user: Any) -> st.SearchStrategy[Any]:
+    """Schema-conforming and schema-breaking requests; and conforming ones aimed at objects that exist, both
+    those the role reaches (the success paths) and any (the refusals of objects that are there)."""
+    strategies = [operation.as_strategy(GenerationMode.POSITIVE), operation.as_strategy(GenerationMode.NEGATIVE)]
+    for targets in (_targets(user), _targets(None)) if user is not None else (_targets(None),):
+        aimed = _aimed(operation, targets)
+        if aimed is not None:
+            strategies.append(aimed)
     return st.one_of(strategies)
 
 
@@ -116,7 +183,13 @@ def _strategy(operation: Any) -> st.SearchStrategy[Any]:
 @pytest.mark.parametrize("label", OPERATIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_fuzz(
-    role: str, label: str, wsgi_app: Any, role_headers: dict[str, dict[str, str]], pinned_hypothesis_constants: None
+    role: str,
+    label: str,
+    wsgi_app: Any,
+    role_headers: dict[str, dict[str, str]],
+    role_users: dict[str, Any],
+    fuzz_world: Any,
+    pinned_hypothesis_constants: None,
 ) -> None:
     # schemathesis keeps process-wide caches that steer generation; emptied, each test draws the same
     # requests whether it runs alone or after the others.
@@ -127,7 +200,14 @@ def test_fuzz(
     headers = role_headers[role]
     checks = [*CHECKS, anonymous_is_unauthorised] if role == "anonymous" else CHECKS
 
-    @settings(
+    @given(case=_strategy(operation, role_users[role]))
+    def fuzz(case: Any) -> None:
+        case.call_and_validate(headers=headers, checks=checks)
+
+    for explicit in _explicit_cases(operation, fuzz_world):
+        fuzz = example(case=explicit)(fuzz)
+
+    settings(
         max_examples=EXAMPLES,
         derandomize=True,
         database=None,
@@ -136,9 +216,4 @@ def test_fuzz(
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
         # The WSGI app and the tokens come from function-scoped fixtures; that is intended.
         suppress_health_check=list(HealthCheck),
-    )
-    @given(case=_strategy(operation))
-    def fuzz(case: Any) -> None:
-        case.call_and_validate(headers=headers, checks=checks)
-
-    fuzz()
+    )(fuzz)()

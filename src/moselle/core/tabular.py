@@ -11,6 +11,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +30,11 @@ MAX_ROWS = 20000
 # The encodings a person may choose, by the name Python's codecs give them, with the name we show.
 ENCODINGS = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "iso8859-1": "ISO-8859-1", "utf-16": "UTF-16"}
 DELIMITERS = (",", ";", "\t", "|")
+# What a codec name may look like (letters, digits, "-", "_", ".", ":" and spaces); anything else is refused
+# before Python's codec registry sees it, which raises more than LookupError on junk (a NUL, a surrogate).
+_ENCODING_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\- ]{0,39}")
+# How much of a refused option a message repeats.
+_SHOWN_CHARS = 40
 
 # Old binary Excel (97-2003) and every other OLE2 compound file start with these bytes.
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -78,18 +85,20 @@ def read_table(
     delimiter: str = "auto",
     sheet: str = "",
     max_rows: int = MAX_ROWS,
+    check_size: bool = True,
 ) -> Table:
     """Read CSV or XLSX bytes into a Table; raise ValidationError naming the field and the reason.
 
     The format is told by the content: the EC catalogue serves an XLSX named ``.xls``. ``filename`` is
     not used to decide anything; it is accepted so callers can pass what they have. ``encoding`` and
-    ``delimiter`` apply to CSV, ``sheet`` to XLSX (the first worksheet when empty).
+    ``delimiter`` apply to CSV, ``sheet`` to XLSX (the first worksheet when empty). ``check_size=False``
+    is for a caller that held the file to the upload limit already, or reads a file shipped with Moselle.
     """
     del filename  # the name a browser sends says nothing reliable about the content
     limit = settings.MOSELLE_UPLOAD_MAX_BYTES
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    if len(data) > limit:
+    if check_size and len(data) > limit:
         raise ValidationError(
             {"file": _("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}}
         )
@@ -98,10 +107,13 @@ def read_table(
             {"file": _("The file is saved in the old Excel 97-2003 format. Save it as .xlsx or CSV and try again.")}
         )
     if data.startswith(ZIP_MAGICS):
-        _check_workbook_archive(data, limit)
+        # A file let past the size check is still held to the unpacking ratio, measured from its own size.
+        _check_workbook_archive(data, max(limit, len(data)))
         return _read_xlsx(data, sheet=sheet, max_rows=max_rows)
-    text, encoding_name = _decode(data, encoding)
-    chosen = _delimiter(text, delimiter)
+    codec, chosen = _csv_options(encoding, delimiter)
+    text, encoding_name = _decode(data, codec)
+    if not chosen:
+        chosen = _sniff_delimiter(text)
     headers, rows, problems = _collect(_csv_records(text, chosen), max_rows=max_rows)
     return Table(
         format="csv",
@@ -120,10 +132,56 @@ def _not_a_table() -> ValidationError:
 # --- CSV ----------------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes, encoding: str) -> tuple[str, str]:
-    """The text of a CSV and the name of the encoding it was read with."""
-    chosen = encoding.strip()
-    if chosen.casefold() == "auto":
+def _shown(value: str) -> str:
+    """A refused option as a message may repeat it: without invisible or unprintable characters, and short."""
+    shown = "".join(
+        "\N{REPLACEMENT CHARACTER}" if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} else ch
+        for ch in value[: _SHOWN_CHARS + 1]
+    )
+    return shown if len(shown) <= _SHOWN_CHARS else shown[:_SHOWN_CHARS] + "…"
+
+
+def _codec(name: str) -> str:
+    """The codec's canonical name when ``name`` is one of ENCODINGS (under any of its aliases), else ""."""
+    if not _ENCODING_NAME.fullmatch(name):
+        return ""
+    try:
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError):  # ValueError covers what the registry raises on odd names
+        return ""
+    return codec if codec in ENCODINGS else ""
+
+
+def _csv_options(encoding: str, delimiter: str) -> tuple[str, str]:
+    """The codec ("auto" to tell it from the bytes) and the delimiter ("" to guess it) a person chose.
+
+    Both are checked before the file is read, so a person who got both wrong hears of both at once.
+    """
+    errors: dict[str, str] = {}
+    codec = "auto"
+    chosen_encoding = encoding.strip()
+    if chosen_encoding.casefold() != "auto":
+        codec = _codec(chosen_encoding)
+        if not codec:
+            errors["encoding"] = _("Unknown encoding “%(encoding)s”. Choose one of: %(choices)s.") % {
+                "encoding": _shown(chosen_encoding),
+                "choices": ", ".join(ENCODINGS.values()),
+            }
+    chosen = ""
+    if delimiter.strip().casefold() != "auto":
+        chosen = "\t" if delimiter.strip().casefold() in ("tab", "\\t") else delimiter
+        if chosen not in DELIMITERS:
+            errors["delimiter"] = _(
+                "“%(delimiter)s” is not a delimiter Moselle reads. Choose a comma, a semicolon, a tab or |."
+            ) % {"delimiter": _shown(delimiter)}
+    if errors:
+        raise ValidationError(errors)
+    return codec, chosen
+
+
+def _decode(data: bytes, codec: str) -> tuple[str, str]:
+    """The text of a CSV and the name of the encoding it was read with; ``codec`` is "auto" or in ENCODINGS."""
+    if codec == "auto":
         if data.startswith(codecs.BOM_UTF8):
             codec = "utf-8"
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -142,21 +200,8 @@ def _decode(data: bytes, encoding: str) -> tuple[str, str]:
                         )
                     }
                 ) from None
-    else:
-        try:
-            codec = codecs.lookup(chosen).name
-        except LookupError:
-            codec = ""
-        if codec not in ENCODINGS:
-            choices = ", ".join(ENCODINGS.values())
-            raise ValidationError(
-                {
-                    "encoding": _("Unknown encoding “%(encoding)s”. Choose one of: %(choices)s.")
-                    % {"encoding": chosen, "choices": choices}
-                }
-            )
-        if codec != "utf-16" and b"\x00" in data:
-            raise _not_a_table()
+    elif codec != "utf-16" and b"\x00" in data:
+        raise _not_a_table()
     try:
         # utf-8-sig and utf-16 drop the byte-order mark themselves.
         text = data.decode("utf-8-sig" if codec == "utf-8" else codec)
@@ -170,22 +215,6 @@ def _decode(data: bytes, encoding: str) -> tuple[str, str]:
     if "\x00" in text:
         raise _not_a_table()
     return text.removeprefix("\ufeff"), ENCODINGS[codec]
-
-
-def _delimiter(text: str, delimiter: str) -> str:
-    if delimiter == "auto":
-        return _sniff_delimiter(text)
-    chosen = "\t" if delimiter.casefold() in ("tab", "\\t") else delimiter
-    if chosen not in DELIMITERS:
-        raise ValidationError(
-            {
-                "delimiter": _(
-                    "“%(delimiter)s” is not a delimiter Moselle reads. Choose a comma, a semicolon, a tab or |."
-                )
-                % {"delimiter": delimiter}
-            }
-        )
-    return chosen
 
 
 def _sniff_delimiter(text: str) -> str:

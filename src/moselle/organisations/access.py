@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from moselle.accounts.access import (
@@ -110,8 +111,14 @@ def get_ownership_for_user(user: Any, ownership_id: int, *, manage: bool = False
 
 def ownership_owner_choices(user: Any) -> QuerySet[Organisation]:
     """Who can be named as a holder: hub staff pick from the registry; an organisation's admin picks
-    among organisations it can see (it asks the hub to register any other holder)."""
-    return listed_organisations(user)
+    among organisations it can see (it asks the hub to register any other holder). The European
+    catalogue's hubs are left out: they hold no companies."""
+    return (
+        listed_organisations(user)
+        .exclude(source=Organisation.Source.EDIH_CATALOGUE)
+        .annotate(shown=Coalesce(NullIf("trade_name", Value("")), "name"))
+        .order_by("shown", "id")
+    )
 
 
 def require_registry_steward(user: Any) -> None:

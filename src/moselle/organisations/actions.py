@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moselle.accounts.access import is_hub_staff
 from moselle.core import audit, files, privacy
 from moselle.core.i18n import validate_translated_text
 from moselle.core.models import StoredFile
@@ -29,6 +30,7 @@ from moselle.organisations.models import (
     HubProfile,
     HubService,
     HubTarget,
+    Level,
     Organisation,
     OrganisationKind,
     OrganisationTechnology,
@@ -66,6 +68,9 @@ PROFILE_FIELDS = (
     "ec_customer_id",
     "ec_dma_id",
 )
+# Kinds that change what an organisation counts as for everyone (the directory, public control in the
+# SME test, the consortium): set by hub staff only.
+STAFF_KINDS = frozenset({Organisation.Kind.HUB, Organisation.Kind.PUBLIC_BODY, Organisation.Kind.CONSORTIUM_PARTNER})
 RELATION_FIELDS = ("kinds", "primary_nace", "nace_codes", "technologies_offered", "technologies_of_interest")
 _TEXT_LIMITS = {"trade_name": 200, "street": 200, "postcode": 20, "locality": 100, "address": 300}
 _ID_LIMITS = {"ec_customer_id": 40, "ec_dma_id": 40}
@@ -99,7 +104,7 @@ def find_technology(name: Any, field: str) -> Technology:
         return name
     text = str(name).strip()
     found = None
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 9:
         found = Technology.objects.filter(pk=int(text)).first()
     if found is None:
         key = normalise.fold(text)
@@ -112,7 +117,9 @@ def find_technology(name: Any, field: str) -> Technology:
 def clean_organisation_data(data: Mapping[str, Any], *, instance: Organisation | None = None) -> dict[str, Any]:
     """Check every field given in ``data`` and return the cleaned values; all errors are raised together.
 
-    Keys not in ``data`` are left alone (an update changes only what it is given)."""
+    Keys not in ``data`` are left alone (an update changes only what it is given). ``technologies_offered``
+    is a list of technology names or ids (the levels already held stay), or a mapping
+    ``{technology name or id: level 1 to 5 or None}`` that also sets the declared levels."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     unknown = set(data) - set(PROFILE_FIELDS) - set(RELATION_FIELDS) - {"nace_revision"}
@@ -175,6 +182,8 @@ def clean_organisation_data(data: Mapping[str, Any], *, instance: Organisation |
         ("technologies_offered", ";"),
         ("technologies_of_interest", ";"),
     ):
+        if name == "technologies_offered" and isinstance(data.get(name), Mapping):
+            continue  # {technology: level}, checked below
         if name in data:
             items = _listed(data[name], separators)
             if items is None:
@@ -204,9 +213,64 @@ def clean_organisation_data(data: Mapping[str, Any], *, instance: Organisation |
         if name in listed:
             items = [t for t in listed[name] if str(t).strip()]
             attempt(name, lambda items=items, name=name: list(dict.fromkeys(find_technology(t, name) for t in items)))
+    offered = data.get("technologies_offered")
+    if isinstance(offered, Mapping):
+        try:
+            levels = _technology_levels(offered)
+        except ValidationError as error:
+            errors.setdefault("technologies_offered", []).extend(error.messages)
+        else:
+            cleaned["technologies_offered"] = list(levels)
+            cleaned["technology_levels"] = {technology.pk: level for technology, level in levels.items()}
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _technology_level(value: Any) -> int | None:
+    """A declared level: a whole number from 1 to 5, or None (or empty) for no level; ValueError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise ValueError(value)
+    if number not in Level.values:
+        raise ValueError(value)
+    return number
+
+
+def _technology_levels(value: Mapping[Any, Any]) -> dict[Technology, int | None]:
+    """``{technology name or id: level 1 to 5 or None}`` checked: every unknown technology and bad level named."""
+    messages: list[str] = []
+    levels: dict[Technology, int | None] = {}
+    for key, raw in value.items():
+        if not str(key).strip():
+            continue
+        try:
+            technology = find_technology(key, "technologies_offered")
+        except ValidationError as error:
+            messages.extend(error.messages)
+            continue
+        try:
+            level = _technology_level(raw)
+        except ValueError:
+            messages.append(
+                _("The level of “%(name)s” must be a whole number from 1 to 5, or empty; “%(level)s” is not.")
+                % {"name": technology.name, "level": str(raw)[:20]}
+            )
+            continue
+        if technology in levels and levels[technology] != level:
+            messages.append(_("“%(name)s” is given twice with different levels.") % {"name": technology.name})
+            continue
+        levels[technology] = level
+    if messages:
+        raise ValidationError({"technologies_offered": messages})
+    return levels
 
 
 def _listed(value: Any, separators: str) -> list[Any] | None:
@@ -232,11 +296,17 @@ def _recheck(name: str, value: str, country: str) -> str:
 
 
 def _relations_snapshot(organisation: Organisation) -> dict[str, Any]:
+    rows = list(organisation.technology_rows.select_related("technology"))
     return {
         "kinds": sorted(organisation.kind_rows.values_list("kind", flat=True)),
         "nace_codes": sorted(organisation.nace_codes.values_list("code", flat=True)),
-        "technologies": sorted(
-            f"{row.technology.name}:{row.role}" for row in organisation.technology_rows.select_related("technology")
+        "technologies": sorted(f"{row.technology.name}:{row.role}" for row in rows),
+        "technology_levels": dict(
+            sorted(
+                (row.technology.name, row.level)
+                for row in rows
+                if row.role == OrganisationTechnology.Role.OFFER and row.level is not None
+            )
         ),
     }
 
@@ -262,12 +332,27 @@ def _apply(organisation: Organisation, cleaned: dict[str, Any]) -> None:
     ):
         if name in cleaned:
             wanted = {t.pk for t in cleaned[name]}
+            # Levels only when the technologies came as {technology: level}; a plain list keeps the held ones.
+            levels: dict[int, int | None] | None = (
+                cleaned.get("technology_levels") if role == OrganisationTechnology.Role.OFFER else None
+            )
             rows = OrganisationTechnology.objects.filter(organisation=organisation, role=role)
             rows.exclude(technology_id__in=wanted).delete()
-            held_ids = set(rows.values_list("technology_id", flat=True))
+            kept = list(rows)
+            if levels is not None:
+                changed = [row for row in kept if row.level != levels.get(row.technology_id)]
+                for row in changed:
+                    row.level = levels.get(row.technology_id)
+                OrganisationTechnology.objects.bulk_update(changed, ["level"])
+            held_ids = {row.technology_id for row in kept}
             OrganisationTechnology.objects.bulk_create(
                 [
-                    OrganisationTechnology(organisation=organisation, technology_id=pk, role=role)
+                    OrganisationTechnology(
+                        organisation=organisation,
+                        technology_id=pk,
+                        role=role,
+                        level=levels.get(pk) if levels is not None else None,
+                    )
                     for pk in sorted(wanted - held_ids)
                 ]
             )
@@ -303,6 +388,12 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: Mapping
     if organisation.merged_into_id:
         raise ValidationError({"organisation": _("This organisation was merged into another; edit that one.")})
     cleaned = clean_organisation_data(data, instance=organisation)
+    if "kinds" in cleaned and not is_hub_staff(actor):
+        held = set(organisation.kind_rows.values_list("kind", flat=True))
+        if (held ^ set(cleaned["kinds"])) & STAFF_KINDS:
+            raise ValidationError(
+                {"kinds": _("Only the hub staff records that an organisation is a hub, a public body or a partner.")}
+            )
     with transaction.atomic():
         before = {**audit.snapshot(organisation), **_relations_snapshot(organisation)}
         _apply(organisation, cleaned)
@@ -353,6 +444,11 @@ def check_financial_year(
         errors["staff"] = [_("This figure is too large.")]
     if source not in FinancialYear.FigureSource.values:
         errors["source"] = [_("Choose where the figures come from.")]
+    elif source == FinancialYear.FigureSource.ACCOUNTS:
+        if estimated:
+            errors["estimated"] = [_("Figures from approved accounts are not an estimate.")]
+        if year_number == timezone.localdate().year:
+            errors["source"] = [_("The accounts of the current year are not approved yet; give an estimate.")]
     if errors:
         raise ValidationError(errors)
     return {"year": year_number, **values}

@@ -28,7 +28,7 @@ from moselle.organisations.access import (
     ownership_owner_choices,
     require_registry_steward,
 )
-from moselle.organisations.models import Contact, FinancialYear, Organisation, Ownership
+from moselle.organisations.models import Contact, FinancialYear, Organisation, Ownership, search_key
 
 router = Router(tags=["organisations"])
 
@@ -155,8 +155,7 @@ def filter_organisations(organisations: QuerySet[Organisation], filters: Organis
     query = " ".join(filters.q.split())
     if query:
         organisations = organisations.filter(
-            Q(name__icontains=query)
-            | Q(trade_name__icontains=query)
+            Q(search_text__contains=search_key(query))
             | Q(vat__iexact=query.replace(" ", ""))
             | Q(register_id__iexact=query)
         )

@@ -379,7 +379,7 @@ def plan_s3_legacy(table: tabular.Table, options: Mapping[str, Any]) -> Plan:
     hubs = []
     for row in rows:
         line = int(row["__line"])
-        if not row["s3_hub_id"].isdigit():
+        if not (row["s3_hub_id"].isascii() and row["s3_hub_id"].isdigit()):
             plan.problem(line, "s3_hub_id", _("The hub id is a number."))
             continue
         if not validation_country(row["country"]):
@@ -518,7 +518,7 @@ def seed_catalogues(*, actor: Any = None) -> dict[str, dict[str, int]]:
             done[kind] = {}
             continue
         with translation.override("en"):
-            run = imports.import_check(actor=actor, kind=kind, filename=path.name, data=data)
+            run = imports.import_check(actor=actor, kind=kind, filename=path.name, data=data, uploaded=False)
             run = imports.import_commit(actor=actor, run=run)
         done[kind] = run.report.get("committed", {})
     return done

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.lu import tva
 
-from moselle.core import audit
 from moselle.organisations import actions, normalise
 from moselle.organisations.models import FinancialYear, Organisation, OrganisationTechnology, Ownership
 
@@ -104,8 +103,8 @@ class PlannedOrganisation:
             details["nace_codes"] = list(self.nace_codes or (self.primary_nace,))
         if self.interests:
             details["technologies_of_interest"] = list(self.interests)
-        if self.offers:
-            details["technologies_offered"] = [name for name, _level in self.offers]
+        if self.offers:  # {technology: declared level or None}: the action stores and audits the levels
+            details["technologies_offered"] = dict(self.offers)
         return details
 
 
@@ -645,7 +644,7 @@ def featured_organisation(name: str, *, actor: Any = None) -> Organisation:
 
     Created without the taxonomy-dependent parts (sectors, technologies) and without figures, so that
     it works before the taxonomy is loaded; ``load_demo_registry`` adds the rest later."""
-    found = Organisation.objects.filter(name=name).order_by("pk").first()
+    found = Organisation.objects.filter(name=name, is_historical=False).order_by("pk").first()
     if found is not None:
         while found.merged_into is not None:
             found = found.merged_into
@@ -655,39 +654,22 @@ def featured_organisation(name: str, *, actor: Any = None) -> Organisation:
     return actions.organisation_create(actor=actor, name=name, country=COUNTRY, is_demo=True, details=details)
 
 
-def _declare_levels(organisation: Organisation, offers: Sequence[tuple[str, int | None]], actor: Any) -> int:
-    """Give the technologies on offer the level the plan declares, where none is recorded yet.
+def _completed_levels(
+    organisation: Organisation, offers: Sequence[tuple[str, int | None]]
+) -> dict[int, int | None] | None:
+    """The technologies on offer with the planned level where none is recorded yet; None if nothing to add.
 
-    ``organisation_update`` takes the technologies but not their levels, so the levels are written here,
-    with their own audit entry."""
-    wanted = {name: level for name, level in offers if level}
-    if not wanted:
-        return 0
-    rows = OrganisationTechnology.objects.filter(
-        organisation=organisation, role=OrganisationTechnology.Role.OFFER, level__isnull=True
-    ).select_related("technology")
-    declared: dict[str, int] = {}
-    for row in rows:
-        level = wanted.get(row.technology.name)
-        if level:
-            row.level = level
-            row.save(update_fields=["level"])
-            declared[row.technology.name] = level
-    if declared:
-        audit.record(
-            actor=actor,
-            action="organisation.technology_levels",
-            target=organisation,
-            before={"technology_levels": {}},
-            after={"technology_levels": dict(sorted(declared.items()))},
-            organisation_id=organisation.pk,
-        )
-    return len(declared)
+    Every technology held stays (the mapping replaces the offer), and a level already recorded is kept."""
+    planned = {name: level for name, level in offers if level}
+    rows = organisation.technology_rows.filter(role=OrganisationTechnology.Role.OFFER).select_related("technology")
+    held = {row.technology_id: (row.technology.name, row.level) for row in rows}
+    levels = {pk: level if level is not None else planned.get(name) for pk, (name, level) in held.items()}
+    return levels if levels != {pk: level for pk, (_name, level) in held.items()} else None
 
 
 def _ensure(spec: PlannedOrganisation, report: DemoReport, actor: Any) -> Organisation | None:
     """The organisation of ``spec``, created or completed; None when a row of that name is not demo data."""
-    found = Organisation.objects.filter(name=spec.name, country=COUNTRY).order_by("pk").first()
+    found = Organisation.objects.filter(name=spec.name, country=COUNTRY, is_historical=False).order_by("pk").first()
     if found is not None and (not found.is_demo or found.merged_into_id):
         report.skipped.append(spec.name)
         return None
@@ -712,10 +694,13 @@ def _ensure(spec: PlannedOrganisation, report: DemoReport, actor: Any) -> Organi
             missing["technologies_of_interest"] = wanted["technologies_of_interest"]
         if spec.offers and OrganisationTechnology.Role.OFFER not in roles:
             missing["technologies_offered"] = wanted["technologies_offered"]
+        elif spec.offers:
+            levels = _completed_levels(organisation, spec.offers)
+            if levels is not None:
+                missing["technologies_offered"] = levels
         if missing:
             actions.organisation_update(actor=actor, organisation=organisation, data=missing)
             written = True
-    written |= _declare_levels(organisation, spec.offers, actor) > 0
     held = set(organisation.financial_years.values_list("year", flat=True))
     for planned in spec.years:
         if planned.year in held:

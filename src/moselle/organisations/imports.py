@@ -241,6 +241,7 @@ def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan
         else set()
     )
     column_of = {target: column for column, target in mapping.items()}
+    changed_rows: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
     for row in table.rows:
         data: dict[str, Any] = {"country": "LU"}
@@ -286,6 +287,7 @@ def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan
         if existing is None:
             plan.count("create")
             plan.steps.append(_creator(cleaned, year_row))
+            changed_rows.append({"line": row.line, "organisation": cleaned["name"], "action": str(_("create"))})
             continue
         changes = _changed_fields(existing, cleaned)
         figure_change = year_row is not None and _figures_differ(existing, year_row)
@@ -294,7 +296,44 @@ def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan
             continue
         plan.count("update")
         plan.steps.append(_updater(existing.pk, changes, year_row if figure_change else None))
+        changed_rows.append(
+            {
+                "line": row.line,
+                "organisation": f"{existing.name} (#{existing.pk})",
+                "action": str(_("update")),
+                "changes": "; ".join(
+                    [_describe_change(existing, name, value) for name, value in changes.items()]
+                    + ([_describe_figures(existing, year_row)] if figure_change and year_row else [])
+                ),
+            }
+        )
+    # What each row would do, so that a renamed organisation or replaced figures are seen before the commit.
+    plan.details["changes"] = changed_rows
     return plan
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(sorted(str(getattr(v, "code", None) or getattr(v, "name", None) or v) for v in value))
+    if value is None or value == "":
+        return "—"
+    return str(getattr(value, "code", None) or value)
+
+
+def _describe_change(organisation: Organisation, name: str, value: Any) -> str:
+    label = ORGANISATION_COLUMNS.get(name, name)
+    if name in ("kinds", "nace_codes", "technologies_offered", "technologies_of_interest", "primary_nace"):
+        return f"{label}: {_shown(value)}"
+    return f"{label}: {_shown(getattr(organisation, name))} → {_shown(value)}"
+
+
+def _describe_figures(organisation: Organisation, year_row: Mapping[str, Any]) -> str:
+    current = FinancialYear.objects.filter(organisation=organisation, year=year_row["year"]).first()
+    before = f"{_shown(current.staff)}" if current else "—"
+    return str(
+        _("figures %(year)s: staff %(before)s → %(after)s")
+        % {"year": year_row["year"], "before": before, "after": _shown(year_row["staff"])}
+    )
 
 
 def _identity_keys(cleaned: Mapping[str, Any], existing: Organisation | None) -> list[tuple[str, str]]:
@@ -401,6 +440,7 @@ def _read(data: bytes, filename: str, options: Mapping[str, Any]) -> tabular.Tab
         filename=filename,
         encoding=str(options.get("encoding") or "auto"),
         delimiter=str(options.get("delimiter") or "auto"),
+        check_size=False,  # import_check holds an upload to the limit; a stored run is read again as it is
     )
 
 
@@ -422,14 +462,22 @@ def _audit(actor: Any, action: str, run: ImportRun) -> None:
 
 
 def import_check(
-    *, actor: Any, kind: str, filename: str, data: bytes, options: Mapping[str, Any] | None = None
+    *,
+    actor: Any,
+    kind: str,
+    filename: str,
+    data: bytes,
+    options: Mapping[str, Any] | None = None,
+    uploaded: bool = True,
 ) -> ImportRun:
-    """Read the file and report what committing it would do, row by row; nothing in the registry changes."""
+    """Read the file and report what committing it would do, row by row; nothing in the registry changes.
+
+    An uploaded file is held to the upload limit; the files shipped with Moselle (``uploaded=False``) are not."""
     options = dict(options or {})
     limit = settings.MOSELLE_UPLOAD_MAX_BYTES
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    if len(data) > limit:
+    if uploaded and len(data) > limit:
         raise ValidationError(
             {"file": _("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}}
         )

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from moselle.core.i18n import TranslatedTextField
+from moselle.organisations.normalise import fold
+
+
+def search_key(*texts: str) -> str:
+    """Text folded for searching: lower case, accents removed (see normalise.fold)."""
+    return " ".join(fold(text) for text in texts if text)
 
 
 class Organisation(models.Model):
@@ -104,6 +110,13 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Names and locality without accents or case, so that a search for Precision finds Précision."),
+    )
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -120,6 +133,14 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.trade_name or self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A derived column kept with the row, not a business rule: every writer gets it for free.
+        self.search_text = search_key(self.name, self.trade_name, self.locality)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -149,6 +170,7 @@ class OrganisationKind(models.Model):
 
     class Meta:
         verbose_name = _("organisation kind")
+        verbose_name_plural = _("organisation kinds")
         constraints = [models.UniqueConstraint(fields=["organisation", "kind"], name="organisation_kind_unique")]
 
     def __str__(self) -> str:
@@ -185,6 +207,7 @@ class OrganisationTechnology(models.Model):
 
     class Meta:
         verbose_name = _("technology of an organisation")
+        verbose_name_plural = _("technologies of organisations")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "technology", "role"], name="organisation_technology_unique"
@@ -210,6 +233,7 @@ class OrganisationService(models.Model):
 
     class Meta:
         verbose_name = _("catalogue service of an organisation")
+        verbose_name_plural = _("catalogue services of organisations")
         constraints = [models.UniqueConstraint(fields=["organisation", "service"], name="organisation_service_unique")]
 
     def __str__(self) -> str:
@@ -231,6 +255,7 @@ class OrganisationSector(models.Model):
 
     class Meta:
         verbose_name = _("catalogue sector of an organisation")
+        verbose_name_plural = _("catalogue sectors of organisations")
         constraints = [models.UniqueConstraint(fields=["organisation", "sector"], name="organisation_sector_unique")]
 
     def __str__(self) -> str:
@@ -268,6 +293,7 @@ class FinancialYear(models.Model):
     class Meta:
         ordering = ["organisation", "-year"]
         verbose_name = _("financial year")
+        verbose_name_plural = _("financial years")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="financial_year_unique"),
             models.CheckConstraint(condition=models.Q(staff__gte=0), name="financial_year_staff_positive"),
@@ -329,6 +355,7 @@ class Ownership(models.Model):
     class Meta:
         ordering = ["owned", "-percent", "id"]
         verbose_name = _("ownership link")
+        verbose_name_plural = _("ownership links")
         constraints = [
             models.UniqueConstraint(fields=["owner", "owned", "kind"], name="ownership_unique"),
             models.CheckConstraint(
@@ -384,6 +411,7 @@ class OrganisationMerge(models.Model):
     class Meta:
         ordering = ["-merged_at", "-id"]
         verbose_name = _("merge")
+        verbose_name_plural = _("merges")
 
     def __str__(self) -> str:
         return f"{self.merged_id} -> {self.kept_id}"
@@ -404,6 +432,7 @@ class DuplicateDismissal(models.Model):
 
     class Meta:
         verbose_name = _("not a duplicate")
+        verbose_name_plural = _("pairs that are not duplicates")
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissal_unique"),
             models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="duplicate_dismissal_order"),
@@ -435,6 +464,7 @@ class LegacyLink(models.Model):
     class Meta:
         ordering = ["-score", "id"]
         verbose_name = _("legacy link")
+        verbose_name_plural = _("legacy links")
         constraints = [models.UniqueConstraint(fields=["legacy", "hub"], name="legacy_link_unique")]
 
     def __str__(self) -> str:
@@ -472,6 +502,7 @@ class ImportRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
@@ -497,6 +528,7 @@ class HubProfile(models.Model):
 
     class Meta:
         verbose_name = _("hub profile")
+        verbose_name_plural = _("hub profiles")
 
     def __str__(self) -> str:
         return self.edih_name

@@ -59,7 +59,6 @@ _INVESTOR_LABELS: dict[str, Promise] = {
     "institutional_investor": gettext_lazy("an institutional investor"),
     "small_local_authority": gettext_lazy("a small autonomous local authority"),
 }
-_KIND_LABELS: dict[str, Promise] = {"capital": gettext_lazy("capital"), "votes": gettext_lazy("voting rights")}
 
 
 # --- Input -----------------------------------------------------------------------------------------
@@ -583,20 +582,19 @@ class _Ownership:
         return sorted({*self.owned_by.get(pid, ()), *self.owners_of.get(pid, ())})
 
     def tie_text(self, base: int, other: int, tie: _Tie) -> str:
-        values = {
-            "base": self.name(base),
-            "other": self.name(other),
-            "percent": _percent(tie.share),
-            "kind": str(_KIND_LABELS[tie.kind]),
-        }
-        if tie.upstream and tie.joint:
-            text = _("%(other)s holds, with its linked enterprises, %(percent)s of the %(kind)s of %(base)s")
-        elif tie.upstream:
-            text = _("%(other)s holds %(percent)s of the %(kind)s of %(base)s")
+        # Whole sentences per kind: "of the capital" and "of the voting rights" take different articles
+        # in French and German, so the kind is never a placeholder after an article.
+        holder, held = (other, base) if tie.upstream else (base, other)
+        values = {"holder": self.name(holder), "held": self.name(held), "percent": _percent(tie.share)}
+        if tie.kind == "votes":
+            if tie.joint:
+                text = _("%(holder)s holds, with its linked enterprises, %(percent)s of the voting rights of %(held)s")
+            else:
+                text = _("%(holder)s holds %(percent)s of the voting rights of %(held)s")
         elif tie.joint:
-            text = _("%(base)s holds, with its linked enterprises, %(percent)s of the %(kind)s of %(other)s")
+            text = _("%(holder)s holds, with its linked enterprises, %(percent)s of the capital of %(held)s")
         else:
-            text = _("%(base)s holds %(percent)s of the %(kind)s of %(other)s")
+            text = _("%(holder)s holds %(percent)s of the capital of %(held)s")
         return text % values
 
 
@@ -967,20 +965,30 @@ def assess(
     if public_share > _ZERO:
         public_values = {
             "percent": _percent(public_share),
-            "kind": str(_KIND_LABELS[public_kind]),
             "name": subject_name,
             "holders": ", ".join(public_parts),
             "threshold": _percent(PUBLIC_CONTROL_THRESHOLD),
         }
-        if public_control:
+        if public_control and public_kind == "votes":
             text = _(
-                "Public bodies hold %(percent)s of the %(kind)s of %(name)s, directly or through enterprises they "
+                "Public bodies hold %(percent)s of the voting rights of %(name)s, directly or through enterprises "
+                "they control (%(holders)s): %(threshold)s or more, so it is not an SME (Article 3(4)). Its class "
+                "is set by the small mid-cap definition."
+            )
+        elif public_control:
+            text = _(
+                "Public bodies hold %(percent)s of the capital of %(name)s, directly or through enterprises they "
                 "control (%(holders)s): %(threshold)s or more, so it is not an SME (Article 3(4)). Its class is "
                 "set by the small mid-cap definition."
             )
+        elif public_kind == "votes":
+            text = _(
+                "Public bodies hold %(percent)s of the voting rights of %(name)s (%(holders)s): under "
+                "%(threshold)s, so Article 3(4) does not apply."
+            )
         else:
             text = _(
-                "Public bodies hold %(percent)s of the %(kind)s of %(name)s (%(holders)s): under %(threshold)s, "
+                "Public bodies hold %(percent)s of the capital of %(name)s (%(holders)s): under %(threshold)s, "
                 "so Article 3(4) does not apply."
             )
         steps.append(text % public_values)
@@ -1062,7 +1070,7 @@ def assess(
             if 0 < level < len(work.ladder):
                 below = work.ladder[level - 1]
                 steps.append(
-                    _("%(year)s is above the ceilings of a %(class)s: %(reason)s.")
+                    _("%(year)s is above the ceilings of the class “%(class)s”: %(reason)s.")
                     % {"year": current, "class": _label(below.size_class), "reason": _why_crossed(below, totals)}
                 )
         # Article 4(2), walked with every class the missing data leave open.
@@ -1078,15 +1086,15 @@ def assess(
                 steps.append(
                     _(
                         "The crossing in %(previous)s lasted one year only and is ignored: in %(year)s the figures "
-                        "give a %(status)s again (Article 4(2))."
+                        "give the class “%(status)s” again (Article 4(2))."
                     )
                     % walk_values
                 )
             elif raw != status and not off:
                 steps.append(
                     _(
-                        "In %(year)s the figures give a %(raw)s while the status is %(status)s; one year is not "
-                        "enough to change it (Article 4(2))."
+                        "In %(year)s the figures give the class “%(raw)s” while the status is “%(status)s”; one year "
+                        "is not enough to change it (Article 4(2))."
                     )
                     % walk_values
                 )

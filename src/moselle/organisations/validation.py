@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from stdnum.be import vat as be_vat
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
@@ -114,7 +115,7 @@ def clean_vat(value: str, country: str, field: str = "vat") -> str:
     if not text:
         return ""
     prefix = _NUTS_PREFIX.get(country, country)
-    if text[:2].isdigit():
+    if text[:2].isascii() and text[:2].isdigit():
         text = prefix + text
     # Northern Ireland traders carry an XI number in the EU system; only a UK organisation may hold one.
     if country not in _EU_VAT_COUNTRIES and not (country == "GB" and text.startswith("XI")):
@@ -155,7 +156,7 @@ def clean_pic(value: str, field: str = "pic") -> str:
     text = value.strip()
     if not text:
         return ""
-    if not (len(text) == 9 and text.isdigit()):
+    if not (len(text) == 9 and text.isascii() and text.isdigit()):
         raise ValidationError({field: _("A PIC has exactly 9 digits.")})
     return text
 
@@ -215,9 +216,15 @@ def parse_amount(value: object, field: str, *, required: bool = False, places: i
         if required:
             raise ValidationError({field: _("This figure is required.")})
         return None
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
     if "," in text and "." not in text:
-        text = text.replace(",", ".")
+        # "3,5" is a decimal comma; "1,234" could be a thousand or a decimal: refused rather than guessed.
+        whole, _sep, decimals = text.rpartition(",")
+        if text.count(",") > 1 or len(decimals) == 3:
+            raise ValidationError({field: _("Write the number without thousands separators, e.g. 1234 or 1234.5.")})
+        text = f"{whole}.{decimals}"
+    elif "," in text:
+        raise ValidationError({field: _("Write the number without thousands separators, e.g. 1234 or 1234.5.")})
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -228,7 +235,9 @@ def parse_amount(value: object, field: str, *, required: bool = False, places: i
         raise ValidationError({field: _("A figure cannot be negative.")})
     if number >= Decimal(10) ** 13:
         raise ValidationError({field: _("This figure is too large.")})
-    # Rounded before the last check: 9999999999999.999 rounds up to a number the column cannot hold.
+    if number != number.quantize(Decimal(1).scaleb(-places), rounding="ROUND_DOWN"):
+        message = ngettext("Give at most %(places)d decimal place.", "Give at most %(places)d decimal places.", places)
+        raise ValidationError({field: message % {"places": places}})
     rounded = number.quantize(Decimal(1).scaleb(-places))
     if rounded >= Decimal(10) ** 13:
         raise ValidationError({field: _("This figure is too large.")})

@@ -31,7 +31,7 @@ from moselle.organisations.access import (
 )
 from moselle.organisations.forms import HubServiceForm, OrganisationFilterForm, UploadForm
 from moselle.organisations.merging import duplicate_candidates
-from moselle.organisations.models import Organisation, OrganisationKind, OrganisationTechnology, Ownership
+from moselle.organisations.models import Organisation, OrganisationKind, OrganisationTechnology, Ownership, search_key
 
 
 def filter_organisations(organisations: QuerySet[Organisation], values: dict[str, Any]) -> QuerySet[Organisation]:
@@ -40,8 +40,7 @@ def filter_organisations(organisations: QuerySet[Organisation], values: dict[str
     if query:
         compact = query.upper().replace(" ", "").replace(".", "").replace("-", "")
         organisations = organisations.filter(
-            Q(name__icontains=query)
-            | Q(trade_name__icontains=query)
+            Q(search_text__contains=search_key(query))
             | Q(vat__icontains=compact or query)
             | Q(register_id__icontains=query)
         )
@@ -49,6 +48,10 @@ def filter_organisations(organisations: QuerySet[Organisation], values: dict[str
         organisations = organisations.filter(
             pk__in=OrganisationKind.objects.filter(kind=values["kind"]).values("organisation_id")
         )
+    elif not query:
+        # The European catalogue's hubs have their own directory; the list shows the hub's own
+        # registry unless hubs are asked for (or searched by name).
+        organisations = organisations.exclude(source=Organisation.Source.EDIH_CATALOGUE)
     section = values.get("sector")
     if section:
         # The section is the level-1 ancestor of the primary sector, whatever the level of its code.

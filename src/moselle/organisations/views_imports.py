@@ -37,6 +37,7 @@ _TITLES = {
     "conflicts": gettext_lazy("Labels declared with different levels (the lower level is kept)"),
     "ambiguous": gettext_lazy("Rows that match more than one hub (left for a person)"),
     "delisted": gettext_lazy("Hubs no longer in the catalogue (kept, marked as not listed)"),
+    "changes": gettext_lazy("What each row would do"),
 }
 _COUNTS = {
     "create": gettext_lazy("new"),
@@ -60,6 +61,9 @@ _COLUMNS = {
     "levels": gettext_lazy("Levels"),
     "kept": gettext_lazy("Kept"),
     "candidates": gettext_lazy("Candidates"),
+    "organisation": gettext_lazy("Organisation"),
+    "action": gettext_lazy("Action"),
+    "changes": gettext_lazy("Changes"),
 }
 _HIDDEN_COLUMNS = {"candidate_ids", "id"}
 
@@ -74,6 +78,9 @@ _COLUMN_ORDER = [
     "id",
     "ref",
     "hub",
+    "organisation",
+    "action",
+    "changes",
     "country",
     "dimension",
     "label",

@@ -144,7 +144,7 @@ def financial_year_add(request: HttpRequest, organisation_id: int) -> HttpRespon
         asked = str(request.GET.get("year", ""))
         row = (
             organisation.financial_years.filter(year=int(asked)).first()
-            if asked.isdigit() and len(asked) == 4
+            if asked.isascii() and asked.isdigit() and len(asked) == 4
             else None
         )
         initial = (

@@ -90,6 +90,40 @@ def test_it_refuses_an_unknown_encoding_and_text_that_is_not_in_the_chosen_one()
     assert "cannot be read as UTF-8" in _refusal(b"a\n\xe9\n", encoding="utf-8")["encoding"][0]
 
 
+@pytest.mark.parametrize(
+    "encoding",
+    ["utf-8\x00", "\x00", "\ud800", "utf\u200b-8", "../utf-8", "é", "-", "x" * 5000, "base64", "rot13", "undefined"],
+)
+def test_it_refuses_a_junk_encoding_name_naming_the_encoding_field(encoding: str) -> None:
+    # codecs.lookup raised ValueError on a NUL and UnicodeEncodeError on a surrogate: a 500 from the import API.
+    refusal = _refusal(b"a,b\n1,2\n", encoding=encoding)
+    assert list(refusal) == ["encoding"]
+    message = refusal["encoding"][0]
+    assert message.startswith("Unknown encoding") and "Windows-1252" in message
+    assert "\x00" not in message and "\ud800" not in message and "\u200b" not in message
+    assert len(message) < 200  # the name is repeated, cut short
+
+
+@pytest.mark.parametrize("delimiter", ["\x00", ",\x00", "\ud800", ";;", "", "x" * 5000, "\\", "auto\x00"])
+def test_it_refuses_a_junk_delimiter_naming_the_delimiter_field(delimiter: str) -> None:
+    refusal = _refusal(b"a,b\n1,2\n", delimiter=delimiter)
+    assert list(refusal) == ["delimiter"]
+    message = refusal["delimiter"][0]
+    assert "is not a delimiter" in message and "\x00" not in message and "\ud800" not in message
+    assert len(message) < 200
+
+
+def test_it_names_both_options_when_both_are_wrong_even_in_a_file_it_cannot_decode() -> None:
+    refusal = _refusal("Société\nCafé\n".encode("cp1252"), encoding="utf-8\x00", delimiter=":")
+    assert sorted(refusal) == ["delimiter", "encoding"]
+
+
+def test_it_accepts_the_offered_encodings_by_their_aliases_and_spacing() -> None:
+    for name in (" UTF-8 ", "utf8", "Windows-1252", "latin-1", "ISO-8859-1", "AUTO"):
+        assert read_table(b"a;b\n1;2\n", encoding=name, delimiter=";").headers == ["a", "b"]
+    assert read_table(b"a\tb\n1\t2\n", delimiter=" TAB ").headers == ["a", "b"]
+
+
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_it_reads_utf16_with_a_bom(codec: str) -> None:
     text = "Name;City\nÉcole;Luxembourg\n"
@@ -183,6 +217,29 @@ def test_it_refuses_an_empty_file() -> None:
 def test_it_refuses_a_file_over_the_upload_limit(settings: Any) -> None:
     settings.MOSELLE_UPLOAD_MAX_BYTES = 1024
     assert "larger than the limit" in _refusal(b"Name\n" + b"x\n" * 1000)["file"][0]
+
+
+def test_a_file_past_the_size_check_is_read_whole(settings: Any) -> None:
+    settings.MOSELLE_UPLOAD_MAX_BYTES = 1024
+    table = read_table(b"Name\n" + b"x\n" * 1000, check_size=False)
+    assert len(table.rows) == 1000
+
+
+def _zip_bomb(unpacked: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * unpacked)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("check_size", [True, False])
+def test_it_refuses_a_workbook_that_unpacks_far_beyond_its_size(settings: Any, check_size: bool) -> None:
+    settings.MOSELLE_UPLOAD_MAX_BYTES = 64 * 1024
+    bomb = _zip_bomb(50 * 1024 * 1024)
+    assert len(bomb) < settings.MOSELLE_UPLOAD_MAX_BYTES
+    assert "too large once unpacked" in _refusal(bomb, check_size=check_size)["file"][0]
 
 
 def test_it_refuses_duplicate_and_unnamed_headers() -> None:

@@ -13,9 +13,10 @@ from django.db import connection
 from django.utils import timezone
 
 from moselle.core.models import AuditEntry
+from moselle.core.models_taxonomy import Technology
 from moselle.organisations import actions
 from moselle.organisations.merging import organisation_merge
-from moselle.organisations.models import Contact, FinancialYear, Organisation, Ownership
+from moselle.organisations.models import Contact, FinancialYear, Organisation, OrganisationTechnology, Ownership
 
 THIS_YEAR = timezone.localdate().year
 
@@ -95,8 +96,22 @@ def test_it_refuses_figures_that_are_not_numbers(company: Organisation) -> None:
 def test_it_refuses_figures_too_large_for_the_register(company: Organisation) -> None:
     assert year_refusal(company, staff=10**7) == {"staff": ["This figure is too large."]}
     assert year_refusal(company, turnover=10**13) == {"turnover": ["This figure is too large."]}
-    # Rounded to cents it would need one more digit than the column holds.
-    assert year_refusal(company, balance_sheet="9999999999999.999") == {"balance_sheet": ["This figure is too large."]}
+    assert actions.check_financial_year(year=THIS_YEAR - 1, staff=5, balance_sheet="9999999999999.99")[
+        "balance_sheet"
+    ] == Decimal("9999999999999.99")
+    assert year_refusal(company, balance_sheet="10000000000000") == {"balance_sheet": ["This figure is too large."]}
+
+
+def test_it_refuses_a_figure_it_would_have_to_round_or_guess(company: Organisation) -> None:
+    # "1,234" may be a thousand and some or one and a quarter: refused, never read as 1.23.
+    assert year_refusal(company, staff="1,234") == {
+        "staff": ["Write the number without thousands separators, e.g. 1234 or 1234.5."]
+    }
+    assert year_refusal(company, turnover="1.234,5") == {
+        "turnover": ["Write the number without thousands separators, e.g. 1234 or 1234.5."]
+    }
+    assert year_refusal(company, staff="12.345") == {"staff": ["Give at most 2 decimal places."]}
+    assert actions.check_financial_year(year=THIS_YEAR - 1, staff="3,5")["staff"] == Decimal("3.5")
 
 
 def test_it_refuses_an_unknown_source_of_figures(company: Organisation) -> None:
@@ -218,7 +233,7 @@ def trio(db: Any) -> tuple[Organisation, Organisation, Organisation]:
         (-5, "cannot be negative"),
         ("abc", "Give a number"),
         ("", "required"),
-        ("0.001", "more than 0 %"),
+        ("0.001", "at most 2 decimal places"),
     ],
 )
 def test_it_refuses_a_percentage_out_of_range(trio: Any, percent: Any, reason: str) -> None:
@@ -343,3 +358,84 @@ def test_it_lets_at_most_one_of_two_simultaneous_holdings_close_a_cycle() -> Non
     assert len(outcomes["ok"]) == 1
     assert outcomes["refused"] == ["owner"]
     assert Ownership.objects.count() == 3
+
+
+# --- Technologies on offer with their declared level ----------------------------------------------------
+
+
+@pytest.fixture
+def provider(db: Any) -> Organisation:
+    for position, name in enumerate(("Big data", "Digital twins", "Additive manufacturing")):
+        Technology.objects.create(name=name, label={"en": name}, position=position)
+    return make("Data Works", kinds=["technology_provider"])
+
+
+def offered(organisation: Organisation) -> dict[str, int | None]:
+    rows = organisation.technology_rows.filter(role=OrganisationTechnology.Role.OFFER)
+    return dict(rows.values_list("technology__name", "level"))
+
+
+def test_it_stores_and_audits_the_level_of_a_technology_on_offer(provider: Organisation) -> None:
+    twins = Technology.objects.get(name="Digital twins")
+    data = {"technologies_offered": {"big data": 4, str(twins.pk): None}}
+    actions.organisation_update(actor=None, organisation=provider, data=data)
+    assert offered(provider) == {"Big data": 4, "Digital twins": None}
+    entry = AuditEntry.objects.filter(action="organisation.update").latest("pk")
+    assert entry.changes["technology_levels"] == [{}, {"Big data": 4}]
+    # The mapping is the whole offer: a level changes, a technology left out goes.
+    actions.organisation_update(actor=None, organisation=provider, data={"technologies_offered": {"Big data": "2"}})
+    assert offered(provider) == {"Big data": 2}
+
+
+def test_it_refuses_a_level_outside_1_to_5_naming_the_field(provider: Organisation) -> None:
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        actions.organisation_update(
+            actor=None, organisation=provider, data={"technologies_offered": {"Big data": 6, "Digital twins": 3}}
+        )
+    messages = caught.value.message_dict
+    assert list(messages) == ["technologies_offered"]
+    assert "Big data" in messages["technologies_offered"][0] and "1 to 5" in messages["technologies_offered"][0]
+    assert offered(provider) == {} and AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("level", [0, -1, "five", 2.5, True])
+def test_it_refuses_a_level_that_is_no_whole_number_from_1_to_5(provider: Organisation, level: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        actions.organisation_create(
+            actor=None,
+            name="Twin Lab",
+            details={"kinds": ["technology_provider"], "technologies_offered": {"Big data": level}},
+        )
+    assert "technologies_offered" in caught.value.message_dict
+    assert not Organisation.objects.filter(name="Twin Lab").exists()
+
+
+def test_it_still_takes_a_list_of_technologies_and_keeps_the_levels_held(provider: Organisation) -> None:
+    actions.organisation_update(actor=None, organisation=provider, data={"technologies_offered": {"Big data": 5}})
+    actions.organisation_update(
+        actor=None, organisation=provider, data={"technologies_offered": ["Big data", "Additive manufacturing"]}
+    )
+    assert offered(provider) == {"Big data": 5, "Additive manufacturing": None}
+    created = actions.organisation_create(
+        actor=None, name="Print Lab", details={"technologies_offered": "Additive manufacturing; digital twins"}
+    )
+    assert offered(created) == {"Additive manufacturing": None, "Digital twins": None}
+
+
+def test_it_refuses_approved_accounts_that_are_estimates_or_of_the_current_year(company: Organisation) -> None:
+    assert set(year_refusal(company, source="accounts", estimated=True)) == {"estimated"}
+    assert set(year_refusal(company, source="accounts", year=THIS_YEAR)) == {"source"}
+    row = actions.financial_year_set(actor=None, organisation=company, year=THIS_YEAR, staff=4, source="estimate")
+    assert row.estimated is True
+
+
+def test_it_lets_only_hub_staff_make_an_organisation_a_hub_or_public_body(personas: Any, org_a: Organisation) -> None:
+    admin = personas.a["company_member"]
+    actions.organisation_update(actor=admin, organisation=org_a, data={"kinds": ["company", "trainer"]})
+    with pytest.raises(ValidationError) as caught:
+        actions.organisation_update(actor=admin, organisation=org_a, data={"kinds": ["company", "hub"]})
+    assert list(caught.value.message_dict) == ["kinds"]
+    assert sorted(org_a.kind_rows.values_list("kind", flat=True)) == ["company", "trainer"]
+    actions.organisation_update(actor=personas.hub_advisor, organisation=org_a, data={"kinds": ["public_body"]})
+    assert org_a.kinds == ["public_body"]

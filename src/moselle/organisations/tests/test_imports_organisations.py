@@ -388,3 +388,14 @@ def test_it_refuses_a_row_shifted_by_an_unquoted_comma(db: Any) -> None:
     with pytest.raises(ValidationError):
         commit(run)
     assert not Organisation.objects.exists()
+
+
+def test_it_shows_in_the_dry_run_what_each_row_would_change(db: Any) -> None:
+    header = ["Company", "VAT", "Year", "Staff"]
+    commit(check(csv_bytes([["Reviewer Alpha SARL", "LU15027442", "2024", "12"]], header=header)))
+    run = check(csv_bytes([["Reviewer One S.A.", "LU15027442", "2024", "55"]], header=header))
+    assert run.report["counts"] == {"update": 1}
+    (row,) = run.report["changes"]
+    assert row["line"] == 2 and row["action"] == "update"
+    assert "Reviewer Alpha SARL → Reviewer One S.A." in row["changes"]
+    assert "12.00 → 55.00" in row["changes"]

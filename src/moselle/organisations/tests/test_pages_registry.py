@@ -520,7 +520,9 @@ def test_other_report_lists_are_shown_as_tables(manager: Client) -> None:
     run.report = {**run.report, "repeats": [{"ref": "edih-12", "hub": "Hub Twelve", "label": "AI", "kept": 2}]}
     run.save(update_fields=["report"])
     page = manager.get(f"/hub/imports/{run.pk}/")
-    (table,) = page.context["extra_tables"]
+    tables = {table["key"]: table for table in page.context["extra_tables"]}
+    assert [row[:2] for row in tables["changes"]["rows"]] == [[2, "Gamma SA"]]
+    table = tables["repeats"]
     assert table["rows"] == [["edih-12", "Hub Twelve", "AI", 2]]
     assert "Hub Twelve" in page.content.decode()
 
@@ -571,3 +573,30 @@ def test_the_hub_directory_lists_hubs_and_filters_by_country(personas: Any, clie
     html = page.content.decode()
     assert "https://hub-grand-est.example.fr" in html and str(technology) in html and "<td>3</td>" in html
     assert client.get(f"/hubs/{not_a_hub.pk}/").status_code == 404
+
+
+def test_it_finds_a_name_written_with_accents_when_searched_without(manager: Client) -> None:
+    from moselle.organisations import actions
+
+    actions.organisation_create(actor=None, name="Précision Mosellane SARL", country="LU")
+    actions.organisation_create(actor=None, name="Straßenbau Müller GmbH", country="DE")
+    page = manager.get("/organisations/", {"q": "precision"})
+    assert "Précision Mosellane SARL" in page.content.decode()
+    page = manager.get("/organisations/", {"q": "strassenbau muller"})
+    assert "Straßenbau Müller GmbH" in page.content.decode()
+    assert "Précision" not in page.content.decode()
+
+
+def test_it_leaves_the_european_catalogue_hubs_to_the_directory_unless_hubs_are_asked_for(manager: Client) -> None:
+    from moselle.organisations import actions
+
+    hub = actions.organisation_create(
+        actor=None,
+        name="Hub far away",
+        country="FI",
+        source=Organisation.Source.EDIH_CATALOGUE,
+        details={"kinds": ["hub"]},
+    )
+    assert hub.name not in manager.get("/organisations/").content.decode()
+    assert hub.name in manager.get("/organisations/", {"kind": "hub"}).content.decode()
+    assert hub.name in manager.get("/organisations/", {"q": "far away"}).content.decode()
