@@ -2,7 +2,8 @@
 
 Pages are measured as queries per request and requests per second against the test client on a
 SQLite database seeded with the demo (the European catalogues included); the registry's heavy
-operations (the seed, a catalogue check, the duplicate scan, the size class) as seconds and rates.
+operations (the seed, a catalogue check, the duplicate scan, the size class) and the assessment's
+(scoring, saving a step) as seconds and rates.
 """
 
 from __future__ import annotations
@@ -62,7 +63,34 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     print(f"size class of a company in a group   {elapsed / rounds * 1000:6.1f} ms {rounds / elapsed:8.1f} per s")
 
+    import random
+
+    from moselle.assessments import actions as assessment_actions
+    from moselle.assessments import questionnaires, scoring
+    from moselle.assessments.demo import answers_at
+    from moselle.assessments.models import Assessment
+
+    sme = questionnaires.current("sme")
+    answers = answers_at(sme, 0.5, random.Random(1))  # noqa: S311  benchmark data
+    rounds = 2000
+    start = time.perf_counter()
+    for _ in range(rounds):
+        scoring.score(sme, answers, scoring.ScoringRule())
+    elapsed = time.perf_counter() - start
+    print(f"score an SME questionnaire (exact)   {elapsed / rounds * 1000:6.3f} ms {rounds / elapsed:8.0f} per s")
+    submitted = Assessment.objects.filter(status="submitted", stage="T1").first()
+    draft = Assessment.objects.filter(status="draft").first()
+    assert submitted is not None and draft is not None
+    start = time.perf_counter()
+    for _ in range(20):
+        assessment_actions.assessment_save(actor=None, assessment=draft, answers={"q3": answers["q3"]})
+    elapsed = time.perf_counter() - start
+    print(f"save one step of a draft             {elapsed / 20 * 1000:6.1f} ms {20 / elapsed:8.1f} per s")
+
     pages = [
+        ("advisor@demo.moselle.lu", f"/assessments/{submitted.pk}/results/"),
+        ("advisor@demo.moselle.lu", f"/assessments/{draft.pk}/?step=d2"),
+        ("advisor@demo.moselle.lu", "/assessments/"),
         ("advisor@demo.moselle.lu", "/"),
         ("company@demo.moselle.lu", "/organisations/"),
         ("advisor@demo.moselle.lu", "/organisations/"),

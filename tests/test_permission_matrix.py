@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from moselle.accounts import actions
 from moselle.accounts.models import Membership, Role
 from moselle.api import api
+from moselle.assessments import actions as assessment_actions
 from moselle.core import files
 from moselle.core.models import EmailLog
 from moselle.organisations import actions as org_actions
@@ -183,6 +184,43 @@ contact_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
 mapping_data: Callable[[World], dict[str, Any]] = lambda w: {"column_0": "name"}  # noqa: E731
 
 
+def draft_in_a(w: World) -> dict[str, Any]:
+    """A's T0 being filled in (the open draft is the same one each time)."""
+    draft = assessment_actions.assessment_start(actor=None, organisation=w.org_a, stage="T0")
+    return {"assessment_id": draft.pk}
+
+
+def complete_draft_in_a(w: World) -> dict[str, Any]:
+    """A's T0 with every answer given, ready to submit; A's earlier assessments are cleared first."""
+    from moselle.assessments.models import Assessment
+    from moselle.assessments.tests.test_flow import full_answers, required_customer
+
+    Assessment.objects.filter(organisation=w.org_a).delete()
+    draft = assessment_actions.assessment_start(actor=None, organisation=w.org_a, stage="T0")
+    assessment_actions.assessment_save(
+        actor=None, assessment=draft, answers=full_answers(), customer=required_customer(draft)
+    )
+    return {"assessment_id": draft.pk}
+
+
+def submitted_in_a(w: World) -> dict[str, Any]:
+    from moselle.assessments.models import Assessment
+
+    done = Assessment.objects.filter(organisation=w.org_a, status="submitted").first()
+    if done is None:
+        kwargs = complete_draft_in_a(w)
+        done = Assessment.objects.get(pk=kwargs["assessment_id"])
+        assessment_actions.assessment_submit(actor=None, assessment=done)
+    return {"assessment_id": done.pk}
+
+
+def org_a_unassessed(w: World) -> dict[str, Any]:
+    from moselle.assessments.models import Assessment
+
+    Assessment.objects.filter(organisation=w.org_a).delete()
+    return {"organisation_id": w.org_a.pk}
+
+
 @dataclass
 class Entry:
     """Expected status per persona; anyone not listed gets ``default``."""
@@ -265,6 +303,16 @@ PAGES: dict[str, Entry] = {
     "hub_directory": Entry(ok(EVERYONE_LOGGED_IN), 404),
     "directory_hub": Entry(ok(EVERYONE_LOGGED_IN), 404, make=hub_in_directory),
     "api_not_found": Entry({}, 404, anonymous=404),
+    # Maturity assessments: A's members fill in and read A's; hub staff all of them; observers none.
+    "organisation_assessments": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "assessment_fill": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_in_a),
+    "assessment_submit": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", complete_draft_in_a),
+    "assessment_discard": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", draft_in_a),
+    "assessment_results": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=submitted_in_a),
+    "assessment_report": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=submitted_in_a),
+    "assessment_list": Entry(ok(STAFF), 404),
+    "assessment_export": Entry(ok(STAFF), 404),
+    "interpretation_list": Entry(ok(STAFF), 404),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -345,6 +393,27 @@ API: dict[tuple[str, str], Entry] = {
     ("get", "/taxonomy/nace"): Entry(ok(AUTHENTICATED), 404),
     ("get", "/taxonomy/skills"): Entry(ok(AUTHENTICATED), 404),
     ("get", "/taxonomy/digcomp"): Entry(ok(AUTHENTICATED), 404),
+    # Maturity assessments.
+    ("get", "/questionnaires/{kind}/{version}"): Entry(
+        ok(AUTHENTICATED), 404, make=lambda w: {"kind": "sme", "version": "2025.1"}
+    ),
+    ("get", "/assessments"): Entry(ok(AUTHENTICATED), 404),
+    ("post", "/organisations/{organisation_id}/assessments"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", org_a_unassessed, lambda w: {"stage": "T0"}
+    ),
+    ("get", "/assessments/{assessment_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_in_a),
+    ("patch", "/assessments/{assessment_id}/answers"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "patch", draft_in_a, lambda w: {"version": "2025.1", "answers": {"q3": []}}
+    ),
+    ("post", "/assessments/{assessment_id}/submit"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", complete_draft_in_a
+    ),
+    ("get", "/assessments/{assessment_id}/results"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=submitted_in_a),
+    ("post", "/assessments/{assessment_id}/rescore"): Entry(
+        ok(STAFF, 201), 404, "post", submitted_in_a, lambda w: {"dual": "B", "negative": "exclude"}
+    ),
+    ("get", "/assessments/{assessment_id}/gaps"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=submitted_in_a),
+    ("get", "/organisations/{organisation_id}/maturity"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
 }
 
 

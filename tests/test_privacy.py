@@ -12,6 +12,7 @@ from django.db import connection
 
 from moselle.accounts import actions
 from moselle.accounts.models import Consent, Membership, Role, User
+from moselle.assessments import actions as assessment_actions
 from moselle.core import privacy
 from moselle.core.models import AuditEntry, EmailLog
 from moselle.organisations.actions import hub_seed
@@ -89,6 +90,13 @@ def _give_the_person_a_history(user: User) -> None:
     actions.membership_create(actor=None, user=manager, organisation=other, role=Role.COMPANY_MEMBER, is_org_admin=True)
     actions.invitation_create(actor=manager, organisation=other, email=user.email, role=Role.COMPANY_MEMBER)
     actions.membership_request(actor=user, organisation=other, role=Role.PROVIDER_MEMBER)
+    # Module 1 of a maturity assessment names the person as the organisation's contact.
+    draft = assessment_actions.assessment_start(actor=user, organisation=organisation, stage="T0")
+    assessment_actions.assessment_save(
+        actor=user,
+        assessment=draft,
+        customer={"contact_name": "Paul Hoffmann-Weis", "contact_email": user.email, "contact_phone": "+352 621 1"},
+    )
     assert organisation
 
 
@@ -142,6 +150,9 @@ def test_export_gathers_every_app(demo: None) -> None:
     assert data["accounts"]["memberships"][0]["role"] == "company_member"
     assert data["accounts"]["consents"][0]["purpose"] == "marketing"
     assert "consent.give" in [a["action"] for a in data["core"]["actions"]]
+    _give_the_person_a_history(user)
+    again = privacy.export_person(privacy.find_person("company@demo.moselle.lu"))
+    assert again["assessments"]["assessments"][0]["contact_name"] == "Paul Hoffmann-Weis"
 
 
 def test_a_person_without_an_account_is_found_and_erased(demo: None) -> None:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "moselle.core",
     "moselle.accounts",
     "moselle.organisations",
+    "moselle.assessments",
 ]
 
 MIDDLEWARE = [
@@ -223,3 +224,9 @@ LOGGING = {
     },
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# How the Open DMA scores an invested/planned table and the SME's negative item (docs/assessments.md):
+# the official method is not published. A stored result names the rule it used; changing these
+# re-scores nothing silently.
+MOSELLE_DMA_DUAL_RULE = env_choice("MOSELLE_DMA_DUAL_RULE", "A", ("A", "B", "C", "D"))
+MOSELLE_DMA_NEGATIVE_RULE = env_choice("MOSELLE_DMA_NEGATIVE_RULE", "exclude", ("exclude", "penalty", "count"))

@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 
 from moselle.accounts import views as accounts
 from moselle.api import api
+from moselle.assessments import views as assessments
+from moselle.assessments import views_exports as assessment_exports
 from moselle.core import views as core
 from moselle.organisations import views as organisations
 from moselle.organisations import views_imports as imports
@@ -38,6 +40,19 @@ urlpatterns = [
     path("organisations/<int:organisation_id>/contacts/", registry.contact_add, name="contact_add"),
     path("organisations/contacts/<int:contact_id>/", registry.contact_edit, name="contact_edit"),
     path("organisations/contacts/<int:contact_id>/delete/", registry.contact_delete, name="contact_delete"),
+    path(
+        "organisations/<int:organisation_id>/assessments/",
+        assessments.organisation_assessments,
+        name="organisation_assessments",
+    ),
+    path("assessments/", assessments.assessment_list, name="assessment_list"),
+    path("assessments/export/", assessment_exports.dma_export, name="assessment_export"),
+    path("assessments/interpretations/", assessments.interpretation_list, name="interpretation_list"),
+    path("assessments/<int:assessment_id>/", assessments.assessment_fill, name="assessment_fill"),
+    path("assessments/<int:assessment_id>/submit/", assessments.assessment_submit, name="assessment_submit"),
+    path("assessments/<int:assessment_id>/discard/", assessments.assessment_discard, name="assessment_discard"),
+    path("assessments/<int:assessment_id>/results/", assessments.assessment_results, name="assessment_results"),
+    path("assessments/<int:assessment_id>/report/", assessments.assessment_report, name="assessment_report"),
     path("hubs/", registry.hub_directory, name="hub_directory"),
     path("hubs/<int:organisation_id>/", registry.directory_hub, name="directory_hub"),
     path("files/<int:file_id>/", core.file_download, name="file_download"),

@@ -123,6 +123,8 @@ class FuzzWorld:
     ownership: Ownership
     import_run: ImportRun  # an organisations file, checked and waiting for its commit
     import_file: bytes  # that file, to upload again
+    submitted: Any  # A's T0, submitted and scored
+    draft: Any  # A's T1, half filled in
 
 
 @pytest.fixture
@@ -224,6 +226,18 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
         actor=admin, kind=ImportRun.Kind.ORGANISATIONS, filename="organisations.csv", data=IMPORT_CSV, options={}
     )
     assert import_run.report["problems"] == [], import_run.report  # a clean file, so its commit can succeed
+    from moselle.assessments import actions as assessment_actions
+    from moselle.assessments.tests.test_flow import full_answers, required_customer
+
+    t0 = assessment_actions.assessment_start(actor=admin, organisation=organisation, stage="T0", mode="advisor")
+    t0 = assessment_actions.assessment_save(
+        actor=admin, assessment=t0, answers=full_answers(), customer=required_customer(t0)
+    )
+    assessment_actions.assessment_submit(actor=admin, assessment=t0)
+    draft = assessment_actions.assessment_start(actor=admin, organisation=organisation, stage="T1")
+    draft = assessment_actions.assessment_save(
+        actor=admin, assessment=draft, answers={"q1": {"design": ["invested"]}, "q2": ["funding"]}
+    )
     return FuzzWorld(
         organisation=organisation,
         twin=twin,
@@ -234,6 +248,8 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
         ownership=ownership,
         import_run=import_run,
         import_file=IMPORT_CSV,
+        submitted=t0,
+        draft=draft,
     )
 
 

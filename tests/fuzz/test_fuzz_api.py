@@ -100,6 +100,8 @@ def _targets(user: Any) -> dict[str, list[int]]:
     """
     from moselle.accounts import access as account_access
     from moselle.accounts.models import Membership, User
+    from moselle.assessments import access as assessment_access
+    from moselle.assessments.models import Assessment
     from moselle.organisations import access
     from moselle.organisations.models import Contact, FinancialYear, ImportRun, Organisation, Ownership
 
@@ -132,6 +134,7 @@ def _targets(user: Any) -> dict[str, list[int]]:
         "year": ids(FinancialYear.objects.filter(organisation__in=organisations), "year"),
         "ownership_id": ids(Ownership.objects.filter(owned__in=organisations)),
         "import_id": ids(runs),
+        "assessment_id": ids(Assessment.objects.all() if user is None else assessment_access.visible_assessments(user)),
     }
 
 
@@ -158,6 +161,18 @@ def _explicit_cases(operation: Any, world: Any) -> list[Any]:
         ],
         "POST /api/v1/duplicates/dismiss": [{"body": {"first": a, "second": twin, "reason": "Two companies."}}],
         "POST /api/v1/duplicates/merge": [{"body": {"kept": a, "merged": twin}}],
+        "PATCH /api/v1/assessments/{assessment_id}/answers": [
+            {
+                "path_parameters": {"assessment_id": world.draft.pk},
+                "body": {
+                    "version": world.draft.questionnaire_version,
+                    "answers": {"q3": ["website"], "q4": {"mes": 2}},
+                },
+            }
+        ],
+        "POST /api/v1/assessments/{assessment_id}/rescore": [
+            {"path_parameters": {"assessment_id": world.submitted.pk}, "body": {"dual": "C", "negative": "count"}}
+        ],
         "POST /api/v1/imports": [
             {
                 "body": {"file": world.import_file, "kind": "organisations", "options": '{"delimiter": ";"}'},

@@ -428,10 +428,17 @@ def _updater(pk: int, changes: dict[str, Any], year_row: Mapping[str, Any] | Non
 
 
 PLANNERS: dict[str, Planner] = {ImportRun.Kind.ORGANISATIONS: plan_organisations}
+# Planners that read more of the file than its first sheet (e.g. every sheet of a workbook) get its bytes too.
+FilePlanner = Callable[[tabular.Table, Mapping[str, Any], bytes], Plan]
+FILE_PLANNERS: dict[str, FilePlanner] = {}
 
 
 def register_planner(kind: str, planner: Planner) -> None:
     PLANNERS[kind] = planner
+
+
+def register_file_planner(kind: str, planner: FilePlanner) -> None:
+    FILE_PLANNERS[kind] = planner
 
 
 def _read(data: bytes, filename: str, options: Mapping[str, Any]) -> tabular.Table:
@@ -445,6 +452,9 @@ def _read(data: bytes, filename: str, options: Mapping[str, Any]) -> tabular.Tab
 
 
 def _plan(kind: str, data: bytes, filename: str, options: Mapping[str, Any]) -> tuple[tabular.Table, Plan]:
+    if kind in FILE_PLANNERS:
+        table = _read(data, filename, options)
+        return table, FILE_PLANNERS[kind](table, options, data)
     planner = PLANNERS.get(kind)
     if planner is None:
         raise ValidationError({"kind": _("Choose what the file holds.")})

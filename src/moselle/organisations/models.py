@@ -478,6 +478,7 @@ class ImportRun(models.Model):
         ORGANISATIONS = "organisations", _("organisations (CSV or XLSX)")
         EDIH_CATALOGUE = "edih_catalogue", _("European EDIH catalogue export")
         S3_LEGACY = "s3_legacy", _("2022 S3 hub catalogue")
+        DMA_RESULTS = "dma_results", _("Open DMA results (official tool export)")
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("checked (dry run)")

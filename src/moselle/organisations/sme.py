@@ -237,6 +237,11 @@ def _label(size_class: str) -> str:
     return str(_CLASS_LABELS[size_class])
 
 
+def size_class_label(size_class: str) -> str:
+    """The size class in the active language, e.g. "small enterprise"."""
+    return _label(size_class)
+
+
 def _kleene_and(a: bool | None, b: bool | None) -> bool | None:
     if a is False or b is False:
         return False

@@ -1,7 +1,7 @@
 """Pages of the import flow: upload a file, read its dry-run report, map its columns, commit it.
 
-Hub staff import organisation files; the two European catalogues change the directory for
-everyone, so only the hub manager imports them (``require_catalogue_steward``).
+Hub staff import organisation files and the official DMA tool's results; the two European catalogues
+change the directory for everyone, so only the hub manager imports them (``require_catalogue_steward``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from moselle.accounts.access import is_hub_admin
 from moselle.accounts.forms import apply_errors
+from moselle.assessments import dma_import
 from moselle.core import tabular
 from moselle.organisations import imports
 from moselle.organisations.access import get_import_for_user, require_catalogue_steward, require_registry_steward
@@ -38,6 +39,7 @@ _TITLES = {
     "ambiguous": gettext_lazy("Rows that match more than one hub (left for a person)"),
     "delisted": gettext_lazy("Hubs no longer in the catalogue (kept, marked as not listed)"),
     "changes": gettext_lazy("What each row would do"),
+    "ignored_sheets": gettext_lazy("Sheets left aside"),
 }
 _COUNTS = {
     "create": gettext_lazy("new"),
@@ -47,6 +49,9 @@ _COUNTS = {
     "hubs": gettext_lazy("hubs in the file"),
     "labels": gettext_lazy("labels"),
     "ambiguous": gettext_lazy("ambiguous matches"),
+    "assessments": gettext_lazy("assessments"),
+    "organisations_new": gettext_lazy("new organisations"),
+    "organisations_matched": gettext_lazy("organisations of the registry"),
 }
 _COLUMNS = {
     "line": gettext_lazy("Line"),
@@ -64,6 +69,7 @@ _COLUMNS = {
     "organisation": gettext_lazy("Organisation"),
     "action": gettext_lazy("Action"),
     "changes": gettext_lazy("Changes"),
+    "sheet": gettext_lazy("Sheet"),
 }
 _HIDDEN_COLUMNS = {"candidate_ids", "id"}
 
@@ -151,9 +157,18 @@ def _run_page(
     )
 
 
+# What hub staff other than the hub manager import.
+_STAFF_KINDS = (ImportRun.Kind.ORGANISATIONS, ImportRun.Kind.DMA_RESULTS)
+
+
 def _visible_runs(user: Any) -> Any:
     runs = ImportRun.objects.select_related("created_by").defer("content")
-    return runs if is_hub_admin(user) else runs.filter(kind=ImportRun.Kind.ORGANISATIONS)
+    return runs if is_hub_admin(user) else runs.filter(kind__in=_STAFF_KINDS)
+
+
+def _get_run(user: Any, import_id: int) -> ImportRun:
+    """A DMA results import is open to all hub staff; the others as ``get_import_for_user`` says."""
+    return dma_import.get_dma_import_for_user(user, import_id) or get_import_for_user(user, import_id)
 
 
 @login_required
@@ -162,10 +177,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
     require_registry_steward(request.user)
     catalogues = is_hub_admin(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, catalogues=catalogues)
+    if not catalogues:
+        form.fields["kind"].choices = [(k.value, k.label) for k in _STAFF_KINDS]  # type: ignore[attr-defined]
     mapping_form: ColumnMappingForm | None = None
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
-        if kind != ImportRun.Kind.ORGANISATIONS:
+        if kind not in _STAFF_KINDS:
             require_catalogue_steward(request.user)
         upload = form.cleaned_data["file"]
         limit = settings.MOSELLE_UPLOAD_MAX_BYTES
@@ -185,9 +202,15 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     mapping_form = ColumnMappingForm(request.POST, headers=headers)
                     if mapping_form.is_valid():
                         options["mapping"] = mapping_form.mapping()
-                run = imports.import_check(
-                    actor=request.user, kind=kind, filename=upload.name or "upload", data=data, options=options
-                )
+                if kind == ImportRun.Kind.DMA_RESULTS:
+                    # Its planner reads every sheet of the workbook, not only the first.
+                    run = dma_import.results_check(
+                        actor=request.user, filename=upload.name or "upload", data=data, options=options
+                    )
+                else:
+                    run = imports.import_check(
+                        actor=request.user, kind=kind, filename=upload.name or "upload", data=data, options=options
+                    )
             except ValidationError as error:
                 apply_errors(form, error)
                 if kind == ImportRun.Kind.ORGANISATIONS and "mapping" in getattr(error, "error_dict", {}):
@@ -217,7 +240,7 @@ def _mapping_for_upload(data: bytes, options: dict[str, Any]) -> ColumnMappingFo
 @login_required
 def import_run(request: HttpRequest, import_id: int) -> HttpResponse:
     """The dry-run report of a file, or what its commit did."""
-    return _run_page(request, get_import_for_user(request.user, import_id))
+    return _run_page(request, _get_run(request.user, import_id))
 
 
 @login_required
@@ -243,9 +266,12 @@ def import_run_recheck(request: HttpRequest, import_id: int) -> HttpResponse:
 @require_POST
 def import_run_commit(request: HttpRequest, import_id: int) -> HttpResponse:
     """Apply the file, every row or none."""
-    run = get_import_for_user(request.user, import_id)
+    run = _get_run(request.user, import_id)
     try:
-        run = imports.import_commit(actor=request.user, run=run)
+        if run.kind == ImportRun.Kind.DMA_RESULTS:
+            run = dma_import.results_commit(actor=request.user, run=run)
+        else:
+            run = imports.import_commit(actor=request.user, run=run)
     except ValidationError as error:
         run.refresh_from_db()
         return _run_page(request, run, error=" ".join(error.messages))

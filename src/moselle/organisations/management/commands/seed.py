@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from moselle.accounts.demo import load_demo, login_lines
+from moselle.assessments import demo as assessment_demo
+from moselle.assessments.seeding import seed_interpretations
 from moselle.core import taxonomy
 from moselle.organisations import actions, catalogue_import, demo
 
@@ -45,7 +47,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             hub, created = actions.hub_seed()
             loaded = taxonomy.seed_taxonomy()
+            texts = seed_interpretations()
         self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows. Taxonomy: {loaded.summary()}.")
+        self.stdout.write(f"Maturity band interpretations: {texts} new.")
         for kind, counts in catalogue_import.seed_catalogues().items():
             done = ", ".join(f"{what} {count}" for what, count in sorted(counts.items())) or "already imported"
             self.stdout.write(f"Catalogue {kind}: {done}.")
@@ -57,4 +61,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
         for line in login_lines(load_demo()):
             self.stdout.write(line)
+        self.stdout.write(assessment_demo.load_demo_assessments(seed=seed).line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
