@@ -416,6 +416,9 @@ def test_company_fills_in_resumes_and_submits_the_questionnaire_and_reads_its_re
     expect(page.locator("svg.radar")).to_be_visible()
     expect(page.locator("svg.radar > title")).to_have_text(chart_title)
     expect(page.get_by_role("heading", level=2, name=f"Overall: {band} ({score} out of 100)")).to_be_visible()
+    # Printed on A4 by Chromium itself, the report is two pages: the scores, then what they mean.
+    printed = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", printed)) == 2
 
 
 @pytest.mark.browser
