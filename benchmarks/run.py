@@ -8,6 +8,7 @@ operations (the seed, a catalogue check, the duplicate scan, the size class) and
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -86,6 +87,12 @@ def main() -> None:
         assessment_actions.assessment_save(actor=None, assessment=draft, answers={"q3": answers["q3"]})
     elapsed = time.perf_counter() - start
     print(f"save one step of a draft             {elapsed / 20 * 1000:6.1f} ms {20 / elapsed:8.1f} per s")
+
+    data = Path(__file__).resolve().parent / "data"
+    for name, known in (("matching-dev.jsonl", ["--baseline", "0.23"]), ("matching-heldout.jsonl", [])):
+        out = io.StringIO()
+        call_command("matching_eval", str(data / name), *known, stdout=out)
+        print(out.getvalue().rstrip())
 
     pages = [
         ("advisor@demo.moselle.lu", f"/assessments/{submitted.pk}/results/"),

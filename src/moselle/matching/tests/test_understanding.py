@@ -1,0 +1,47 @@
+"""Reading a need: labels through synonyms and stems in three languages, compounds, acronyms and places."""
+
+from __future__ import annotations
+
+from moselle.matching import understanding
+
+
+def labels(text: str) -> set[str]:
+    return set(understanding.read(text).labels)
+
+
+def test_the_same_need_in_three_languages_names_the_same_technology() -> None:
+    for text in (
+        "Our machines should predict their own failures with machine learning.",
+        "Nos machines doivent prévoir leurs pannes grâce à l'apprentissage automatique.",
+        "Unsere Maschinen sollen ihre Ausfälle mit maschinellem Lernen vorhersagen.",
+    ):
+        assert "technology:Artificial Intelligence & Decision support" in labels(text), text
+
+
+def test_a_german_compound_is_opened_at_its_ends_only() -> None:
+    reading = understanding.read("Wir brauchen Schutz vor Cyberangriffen.")
+    assert "technology:Cybersecurity" in reading.labels
+    assert any("cyber" in term for term in reading.evidence["technology:Cybersecurity"])
+
+
+def test_a_short_term_counts_only_written_as_an_acronym() -> None:
+    assert "technology:Artificial Intelligence & Decision support" in labels("Nous voulons utiliser l'IA.")
+    assert "technology:Artificial Intelligence & Decision support" not in labels("J'ai une boulangerie.")
+
+
+def test_places_are_read_in_the_text_s_language() -> None:
+    assert understanding.read("Nous cherchons un partenaire en Wallonie.").countries == {"BE"}
+    assert understanding.read("Wir suchen Hilfe in der Großregion.").countries >= {"DE", "FR", "LU"}
+    assert understanding.read("We build a robot for an island resort.").countries == set()
+
+
+def test_the_language_is_told_by_its_function_words() -> None:
+    assert understanding.language_of(["nous", "voulons", "des", "robots"]) == "fr"
+    assert understanding.language_of(["wir", "wollen", "und", "die"]) == "de"
+    assert understanding.language_of(["robots"]) == "en"
+
+
+def test_empty_or_foreign_text_reads_as_nothing() -> None:
+    for text in ("", "   ", "数字化转型", "x" * 10_000):
+        reading = understanding.read(text)
+        assert reading.countries == set() and all(0 <= w <= 1 for w in reading.labels.values())

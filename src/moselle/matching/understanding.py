@@ -1,0 +1,201 @@
+"""Understanding a need's text: which catalogue labels it speaks of, and which places it names.
+
+The words of a need are folded (lower case, no accents) and stemmed in each of the three languages, since
+the language of a short text is not reliably known; a term of the curated vocabulary (``data/synonyms.csv``)
+matches when all of its word stems appear in the need, in that term's language. German compounds are
+opened: a long word containing a vocabulary word of four letters or more matches that word too
+("Lagerverwaltung" holds "lager"). Places (``data/places.csv``) are countries and regions in the three
+languages, each mapped to the ISO codes of the countries it covers.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import snowballstemmer
+
+from moselle.matching.text import words
+
+DATA = Path(__file__).resolve().parent / "data"
+LANGUAGES = {"en": "english", "fr": "french", "de": "german"}
+# A compound part must be at least this long to count inside a longer German word.
+COMPOUND_PART = 4
+COMPOUND_WORD = 8
+SHORT_TERM = 3  # letters; a term this short must be written in capitals
+
+
+@cache
+def _stemmer(lang: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(LANGUAGES[lang])
+
+
+def stem(word: str, lang: str) -> str:
+    return str(_stemmer(lang).stemWord(word))
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str  # "technology:Cybersecurity"
+    lang: str
+    stems: tuple[str, ...]
+    folded: str  # the term's words joined, for compound matching
+
+
+@dataclass
+class Vocabulary:
+    terms: list[Term] = field(default_factory=list)
+    # lang -> first stem -> terms starting with it
+    by_stem: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    compound_parts: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
+    labels_per_term: dict[tuple[str, tuple[str, ...]], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, label: str, lang: str, text: str) -> None:
+        parts = words(text)
+        if not parts or lang not in LANGUAGES:
+            return
+        term = Term(label, lang, tuple(stem(w, lang) for w in parts), "".join(parts))
+        self.terms.append(term)
+        for s in set(term.stems):
+            self.by_stem[lang][s].append(term)
+        self.labels_per_term[(lang, term.stems)].add(label)
+        if lang == "de" and len(parts) == 1 and len(parts[0]) >= COMPOUND_PART:
+            self.compound_parts[parts[0]].append(term)
+
+    def specificity(self, term: Term) -> float:
+        """A term naming one label says more than one shared by several."""
+        return 1.0 / len(self.labels_per_term[(term.lang, term.stems)])
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    found = Vocabulary()
+    path = DATA / "synonyms.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                found.add(f"{row['dimension']}:{row['label']}", row["lang"], row["term"])
+    # The official label names count as terms in English.
+    taxonomy = Path(__file__).resolve().parent.parent / "core" / "data" / "taxonomy" / "edih_vocabularies.csv"
+    with taxonomy.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            found.add(f"{row['dimension']}:{row['label']}", "en", row["label"])
+    return found
+
+
+@dataclass
+class Reading:
+    """What the engine understood of a need: label weights, the places named, and the words."""
+
+    labels: dict[str, float]
+    countries: set[str]
+    words: list[str]
+    evidence: dict[str, list[str]]  # label -> the terms that matched, for the reasons
+
+
+def _matches(vocab: Vocabulary, tokens: list[str]) -> Iterable[Term]:
+    for lang in LANGUAGES:
+        stems = {stem(w, lang) for w in tokens}
+        seen: set[int] = set()
+        for s in stems:
+            for term in vocab.by_stem[lang].get(s, ()):
+                if id(term) in seen:
+                    continue
+                if all(part in stems for part in term.stems):
+                    seen.add(id(term))
+                    yield term
+    for token in tokens:
+        if len(token) < COMPOUND_WORD:
+            continue
+        for part, terms in vocab.compound_parts.items():
+            # A German compound starts or ends with its parts: "Lagerverwaltung", "Cyberangriff".
+            if part != token and (token.startswith(part) or token.endswith(part)):
+                yield from terms
+
+
+# Short function words that tell the three languages apart, for the places (an English "island" is not Iceland).
+_FUNCTION_WORDS = {
+    "en": {"the", "and", "we", "our", "to", "for", "with", "of", "in", "is", "are", "a", "an", "want", "need"},
+    "fr": {"le", "la", "les", "et", "nous", "notre", "nos", "pour", "avec", "des", "du", "une", "un", "est", "en"},
+    "de": {"der", "die", "das", "und", "wir", "unser", "unsere", "fur", "mit", "ein", "eine", "ist", "im", "den"},
+}
+
+
+def language_of(tokens: list[str]) -> str:
+    """The language whose function words the text uses most; English when none is found."""
+    counts = {lang: sum(1 for t in tokens if t in found) for lang, found in _FUNCTION_WORDS.items()}
+    best = max(counts.values())
+    return next(lang for lang in ("en", "fr", "de") if counts[lang] == best)
+
+
+def _acronyms(text: str) -> set[str]:
+    """Words written in capitals ("AI", "KI", "IoT" counts too): a short term must be written so."""
+    return {
+        word.casefold()
+        for word in re.findall(r"\b[A-Z][A-Za-z0-9]{0,4}\b", text)
+        if sum(c.isupper() for c in word) >= 2
+    }
+
+
+def read(text: str) -> Reading:
+    vocab = vocabulary()
+    tokens = words(text)
+    acronyms = _acronyms(text)
+    lang = language_of(tokens)
+    weights: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[str]] = defaultdict(list)
+    counted: set[tuple[str, str]] = set()
+    exact = set(tokens)
+    for term in _matches(vocab, tokens):
+        key = (term.label, term.folded)
+        if key in counted:
+            continue
+        if len(term.folded) <= SHORT_TERM and term.folded not in acronyms:
+            continue  # "ai" in "j'ai", "it" in "it is": short terms count only as acronyms
+        counted.add(key)
+        # A term found only through stems ("training" -> "train") or inside a compound says less than one
+        # written out in the need.
+        written = all(word in exact for word in words(term.folded)) or term.folded in " ".join(tokens)
+        weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
+        evidence[term.label].append(term.folded)
+    return Reading(
+        labels={label: 1 - math.exp(-w) for label, w in weights.items()},
+        countries=places(tokens, lang),
+        words=tokens,
+        evidence=dict(evidence),
+    )
+
+
+@cache
+def _places(lang: str) -> dict[tuple[str, ...], set[str]]:
+    found: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    path = DATA / "places.csv"
+    if not path.exists():
+        return found
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = tuple(words(row["name"]))
+            if name and row["lang"] == lang:
+                found[name].add(row["code"].upper())
+    return found
+
+
+def places(tokens: list[str], lang: str = "en") -> set[str]:
+    """The ISO codes of the countries and regions named in the words (as a phrase, in order), in the
+    text's language."""
+    codes: set[str] = set()
+    table = _places(lang)
+    longest = max((len(k) for k in table), default=0)
+    for start in range(len(tokens)):
+        for size in range(min(longest, len(tokens) - start), 0, -1):
+            found = table.get(tuple(tokens[start : start + size]))
+            if found:
+                codes |= found
+                break
+    return codes
