@@ -99,3 +99,27 @@ def test_an_unknown_membership_status_is_refused(personas: Any, token_for: Any) 
     response = client.get("/api/v1/memberships", {"status": "bogus"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "status"
     assert client.get("/api/v1/memberships", {"status": "pending"}).json()["count"] == 1
+
+
+def test_every_schema_of_the_api_has_its_own_name() -> None:
+    """The OpenAPI document names a schema by its class: two classes of one name would share one entry, and
+    one of the two answers would be described wrongly (the fuzz pass found it for ``MissingOut``)."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import moselle
+
+    found: dict[str, str] = {}
+    clashes = []
+    for module_info in pkgutil.walk_packages(moselle.__path__, "moselle."):
+        if not module_info.name.rsplit(".", 1)[-1].startswith("api"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                if name in found and found[name] != module.__name__:
+                    clashes.append(f"{name}: {found[name]} and {module.__name__}")
+                found.setdefault(name, module.__name__)
+    assert not clashes

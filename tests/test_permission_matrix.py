@@ -22,6 +22,7 @@ from moselle.accounts import actions
 from moselle.accounts.models import Membership, Role
 from moselle.api import api
 from moselle.assessments import actions as assessment_actions
+from moselle.catalogue.tests.factories import make_offer, offer_data
 from moselle.core import files
 from moselle.core.models import EmailLog
 from moselle.organisations import actions as org_actions
@@ -221,6 +222,14 @@ def org_a_unassessed(w: World) -> dict[str, Any]:
     return {"organisation_id": w.org_a.pk}
 
 
+def draft_offer_in_a(w: World) -> dict[str, Any]:
+    return {"offer_id": make_offer(w.org_a).pk}
+
+
+def submitted_offer_in_a(w: World) -> dict[str, Any]:
+    return {"offer_id": make_offer(w.org_a, "submitted").pk}
+
+
 @dataclass
 class Entry:
     """Expected status per persona; anyone not listed gets ``default``."""
@@ -313,6 +322,16 @@ PAGES: dict[str, Entry] = {
     "assessment_list": Entry(ok(STAFF), 404),
     "assessment_export": Entry(ok(STAFF), 404),
     "interpretation_list": Entry(ok(STAFF), 404),
+    # The catalogue: published offers for everyone, anonymous visitors included; A's members draft,
+    # change and submit A's offers (a draft is theirs and hub staff's alone); hub staff moderate.
+    "catalogue_list": Entry(ok(PERSONAS), 200, anonymous=200),
+    "my_offers": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "offer_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_offer_in_a, anonymous=404),
+    "offer_create": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "offer_edit": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_offer_in_a),
+    "offer_submit": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", draft_offer_in_a),
+    "hub_offer_list": Entry(ok(STAFF), 404),
+    "hub_offer_moderate": Entry(ok(STAFF, 302), 404, "post", submitted_offer_in_a, lambda w: {"decision": "publish"}),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -414,6 +433,20 @@ API: dict[tuple[str, str], Entry] = {
     ),
     ("get", "/assessments/{assessment_id}/gaps"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=submitted_in_a),
     ("get", "/organisations/{organisation_id}/maturity"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    # The catalogue.
+    ("get", "/offers"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/offers/{offer_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_offer_in_a),
+    ("post", "/organisations/{organisation_id}/offers"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", org_a, lambda w: offer_data()
+    ),
+    ("patch", "/offers/{offer_id}"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "patch", draft_offer_in_a, lambda w: {"lead_time_days": 10}
+    ),
+    ("post", "/offers/{offer_id}/submit"): Entry(ok([*STAFF, *A_MEMBERS]), 404, "post", draft_offer_in_a),
+    ("post", "/offers/{offer_id}/moderate"): Entry(
+        ok(STAFF), 404, "post", submitted_offer_in_a, lambda w: {"decision": "publish"}
+    ),
+    ("get", "/catalogue/version"): Entry(ok(AUTHENTICATED), 404),
 }
 
 

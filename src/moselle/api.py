@@ -100,6 +100,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount() -> None:
     from moselle.accounts.api import router as accounts_router
     from moselle.assessments.api import router as assessments_router
+    from moselle.catalogue.api import router as catalogue_router
     from moselle.core.api import router as core_router
     from moselle.core.api_taxonomy import router as taxonomy_router
     from moselle.organisations.api import router as organisations_router
@@ -111,6 +112,7 @@ def _mount() -> None:
     api.add_router("/", registry_router)
     api.add_router("/", taxonomy_router)
     api.add_router("/", assessments_router)
+    api.add_router("/", catalogue_router)
 
 
 _mount()

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "moselle.accounts",
     "moselle.organisations",
     "moselle.assessments",
+    "moselle.catalogue",
     "moselle.matching",
 ]
 

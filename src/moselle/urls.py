@@ -7,6 +7,7 @@ from moselle.accounts import views as accounts
 from moselle.api import api
 from moselle.assessments import views as assessments
 from moselle.assessments import views_exports as assessment_exports
+from moselle.catalogue import views as catalogue
 from moselle.core import views as core
 from moselle.organisations import views as organisations
 from moselle.organisations import views_imports as imports
@@ -53,6 +54,12 @@ urlpatterns = [
     path("assessments/<int:assessment_id>/discard/", assessments.assessment_discard, name="assessment_discard"),
     path("assessments/<int:assessment_id>/results/", assessments.assessment_results, name="assessment_results"),
     path("assessments/<int:assessment_id>/report/", assessments.assessment_report, name="assessment_report"),
+    path("catalogue/", catalogue.catalogue_list, name="catalogue_list"),
+    path("catalogue/mine/", catalogue.my_offers, name="my_offers"),
+    path("catalogue/<int:offer_id>/", catalogue.offer_detail, name="offer_detail"),
+    path("catalogue/<int:offer_id>/edit/", catalogue.offer_edit, name="offer_edit"),
+    path("catalogue/<int:offer_id>/submit/", catalogue.offer_submit, name="offer_submit"),
+    path("organisations/<int:organisation_id>/offers/new/", catalogue.offer_create, name="offer_create"),
     path("hubs/", registry.hub_directory, name="hub_directory"),
     path("hubs/<int:organisation_id>/", registry.directory_hub, name="directory_hub"),
     path("files/<int:file_id>/", core.file_download, name="file_download"),
@@ -63,6 +70,8 @@ urlpatterns = [
     path("hub/audit/", core.audit_log, name="audit_log"),
     path("hub/settings/", organisations.hub_settings, name="hub_settings"),
     path("hub/services/<int:service_id>/", organisations.hub_service_edit, name="hub_service_edit"),
+    path("hub/catalogue/", catalogue.hub_offer_list, name="hub_offer_list"),
+    path("hub/catalogue/<int:offer_id>/moderate/", catalogue.hub_offer_moderate, name="hub_offer_moderate"),
     path("hub/duplicates/", registry.duplicate_list, name="hub_duplicates"),
     path("hub/duplicates/dismiss/", registry.duplicate_dismiss, name="hub_duplicate_dismiss"),
     path("hub/duplicates/<int:first_id>/<int:second_id>/merge/", registry.duplicate_merge, name="hub_duplicate_merge"),

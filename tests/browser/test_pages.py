@@ -10,6 +10,9 @@ from .support import Tab
 # (link in the main navigation, heading of the page it opens)
 MANAGER_PAGES = [
     ("Organisations", "Organisations"),
+    ("Assessments", "Maturity assessments"),
+    ("Catalogue", "Catalogue"),
+    ("Offers to review", "Offers to review"),
     ("People", "People"),
     ("Hub settings", "Hub settings"),
     ("Audit log", "Audit log"),

@@ -125,6 +125,7 @@ class FuzzWorld:
     import_file: bytes  # that file, to upload again
     submitted: Any  # A's T0, submitted and scored
     draft: Any  # A's T1, half filled in
+    offers: Any  # A's offers in the catalogue: one published, one draft
 
 
 @pytest.fixture
@@ -226,6 +227,10 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
         actor=admin, kind=ImportRun.Kind.ORGANISATIONS, filename="organisations.csv", data=IMPORT_CSV, options={}
     )
     assert import_run.report["problems"] == [], import_run.report  # a clean file, so its commit can succeed
+    from moselle.catalogue.models import Offer
+    from moselle.catalogue.tests.factories import make_offer
+
+    offers = [make_offer(organisation, Offer.Status.PUBLISHED), make_offer(organisation)]
     from moselle.assessments import actions as assessment_actions
     from moselle.assessments.tests.test_flow import full_answers, required_customer
 
@@ -250,6 +255,7 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
         import_file=IMPORT_CSV,
         submitted=t0,
         draft=draft,
+        offers=offers,
     )
 
 

@@ -102,6 +102,8 @@ def _targets(user: Any) -> dict[str, list[int]]:
     from moselle.accounts.models import Membership, User
     from moselle.assessments import access as assessment_access
     from moselle.assessments.models import Assessment
+    from moselle.catalogue import access as catalogue_access
+    from moselle.catalogue.models import Offer
     from moselle.organisations import access
     from moselle.organisations.models import Contact, FinancialYear, ImportRun, Organisation, Ownership
 
@@ -135,6 +137,7 @@ def _targets(user: Any) -> dict[str, list[int]]:
         "ownership_id": ids(Ownership.objects.filter(owned__in=organisations)),
         "import_id": ids(runs),
         "assessment_id": ids(Assessment.objects.all() if user is None else assessment_access.visible_assessments(user)),
+        "offer_id": ids(Offer.objects.all() if user is None else catalogue_access.visible_offers(user)),
     }
 
 

@@ -123,7 +123,7 @@ def questionnaire_detail(request: HttpRequest, kind: QuestionnaireKind, version:
 # --- Assessments ------------------------------------------------------------------------------------------
 
 
-class MissingOut(Schema):
+class AssessmentMissingOut(Schema):
     step: str = Field(description="'customer' or the dimension.")
     id: str = Field(description="The field or question not answered yet.")
     label: str
@@ -142,7 +142,7 @@ class AssessmentOut(Schema):
         description="Question id to answer: checklist a list of item ids; dual {item: ['invested', 'planned']}; "
         "scale {item: 0-5}; npy {item: 'no' | 'partially' | 'yes'}."
     )
-    missing: list[MissingOut] = Field(description="What must be answered before it can be submitted.")
+    missing: list[AssessmentMissingOut] = Field(description="What must be answered before it can be submitted.")
     started_at: datetime
     submitted_at: datetime | None
     taken_on: date | None

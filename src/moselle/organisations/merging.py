@@ -136,6 +136,18 @@ def _user(actor: Any) -> Any:
 # Fields whose values are only valid in the organisation's country.
 _COUNTRY_BOUND = frozenset({"region", "register_id", "vat"})
 # Relations handled one by one because a row of the merged organisation may clash with one of the kept.
+# Apps whose rows derive something from the organisation they point to (e.g. an offer's search text and
+# the catalogue's version) register here; each is called with the kept organisation, inside the merge's
+# transaction, after every relation has moved.
+AfterMerge = Any
+_after_merge: list[AfterMerge] = []
+
+
+def register_after_merge(callback: AfterMerge) -> None:
+    if callback not in _after_merge:
+        _after_merge.append(callback)
+
+
 _HANDLED = {
     (OrganisationKind, "organisation"),
     (OrganisationTechnology, "organisation"),
@@ -282,6 +294,8 @@ def _merge(actor: Any, kept: Organisation, merged: Organisation) -> Organisation
         merged.merged_into = kept
         merged.save(update_fields=["merged_into", "updated_at"])
         sizeclass.refresh([kept.pk])
+        for callback in _after_merge:
+            callback(kept)
         merge = OrganisationMerge.objects.create(
             kept=kept, merged=merged, merged_by=_user(actor), moved=report, merged_state=state
         )

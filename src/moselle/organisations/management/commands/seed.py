@@ -16,6 +16,7 @@ from django.db import transaction
 from moselle.accounts.demo import load_demo, login_lines
 from moselle.assessments import demo as assessment_demo
 from moselle.assessments.seeding import seed_interpretations
+from moselle.catalogue import demo as catalogue_demo
 from moselle.core import taxonomy
 from moselle.organisations import actions, catalogue_import, demo
 
@@ -62,4 +63,5 @@ class Command(BaseCommand):
         for line in login_lines(load_demo()):
             self.stdout.write(line)
         self.stdout.write(assessment_demo.load_demo_assessments(seed=seed).line())
+        self.stdout.write(catalogue_demo.load_demo_catalogue(seed=seed).line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
