@@ -139,3 +139,24 @@ def test_the_hub_manager_rewrites_a_band_text(personas: Any, client_for: Any) ->
     assert advisor.get("/assessments/interpretations/").status_code == 200
     refused = advisor.post("/assessments/interpretations/", {"questionnaire": "sme", "band": "basic", "basic-en": "x"})
     assert refused.status_code in (403, 404)
+
+
+def test_the_staff_list_asks_the_same_number_of_queries_for_more_rows(
+    personas: Any, client_for: Any, org_a: Any, org_b: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submitted(org_a)
+    client = client_for(personas.hub_advisor)
+    client.get("/assessments/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/assessments/")
+    submitted(org_b, seed=2)
+    from moselle.organisations.models import Organisation
+
+    for n in range(3):
+        submitted(Organisation.objects.create(name=f"Gamma {n}", country="LU"), seed=3 + n)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get("/assessments/").context["page"].paginator.count == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
