@@ -127,3 +127,25 @@ def test_only_hub_staff_rescore(member: Client, org_a: Any, personas: Any, token
     again = staff.post(url, {"dual": "B", "negative": "exclude"}, content_type=JSON)
     assert again.status_code == 201 and again.json()["rescored_from"] == result.pk
     assert staff.post(url, {"dual": "E", "negative": "exclude"}, content_type=JSON).status_code == 422
+
+
+def test_an_advisor_imports_dma_results_through_the_api_as_on_the_pages(
+    personas: Any, token_for: Any, org_a: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from moselle.assessments import exports
+
+    advisor = Client(headers={"Authorization": f"Bearer {token_for(personas.hub_advisor, Role.HUB_ADVISOR)}"})
+    row = ",".join(["Gamma SARL", "", "T0", "35.00", "10", "20", "30", "40", "50", "60", "L-DIH"])
+    data = (",".join(exports.headers("sme")) + "\n" + row + "\n").encode()
+    upload = advisor.post("/api/v1/imports", {"file": SimpleUploadedFile("dma.csv", data), "kind": "dma_results"})
+    assert upload.status_code == 201, upload.json()
+    assert upload.json()["report"]["problems"] == []
+    committed = advisor.post(f"/api/v1/imports/{upload.json()['id']}/commit")
+    assert committed.status_code == 200
+    assert Result.objects.get().overall == 35
+    catalogue = advisor.post(
+        "/api/v1/imports", {"file": SimpleUploadedFile("e.csv", b"name\nX\n"), "kind": "edih_catalogue"}
+    )
+    assert catalogue.status_code == 404  # the European catalogues stay the hub manager's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -194,10 +195,12 @@ def _store_result(assessment: Assessment, rule: scoring.ScoringRule, *, rescored
     )
 
 
-def assessment_submit(*, actor: Any, assessment: Assessment) -> Result:
+def assessment_submit(*, actor: Any, assessment: Assessment, taken_on: date | None = None) -> Result:
     """Close the assessment and score it under the platform's rule. Earlier stages of the same organisation
     scored under another rule are re-scored too, as new labelled results, so that progress compares like
-    with like."""
+    with like. ``taken_on`` is the day of the assessment when it is keyed in later (today by default)."""
+    if taken_on is not None and taken_on > timezone.localdate():
+        raise ValidationError({"taken_on": _("The assessment cannot be dated in the future.")})
     questionnaire = questionnaire_of(assessment)
     rule = current_rule()
     with transaction.atomic():
@@ -209,7 +212,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Result:
         before = audit.snapshot(locked, fields=_AUDITED)
         locked.status = Assessment.Status.SUBMITTED
         locked.submitted_at = timezone.now()
-        locked.taken_on = timezone.localdate()
+        locked.taken_on = taken_on or timezone.localdate()
         locked.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
         try:
             with transaction.atomic():

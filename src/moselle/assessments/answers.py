@@ -36,6 +36,7 @@ from moselle.assessments.questionnaires import (
     Question,
     Questionnaire,
 )
+from moselle.core.i18n import pick
 
 MAX_TEXT = 300
 
@@ -220,14 +221,10 @@ def missing(questionnaire: Questionnaire, customer: dict[str, Any], answers: dic
 
 
 def _field_label(spec: CustomerField) -> str:
-    from moselle.core.i18n import pick
-
     return pick(spec.label)
 
 
 def _question_label(question: Question) -> str:
-    from moselle.core.i18n import pick
-
     return pick(question.text)
 
 

@@ -103,8 +103,7 @@ def _take(
         if spec.required and not customer.get(spec.key) and spec.choices:
             customer[spec.key] = [spec.choices[0].key] if spec.kind == "multichoice" else spec.choices[0].key
     assessment = actions.assessment_save(actor=None, assessment=assessment, answers=answers, customer=customer)
-    actions.assessment_submit(actor=None, assessment=assessment)
-    Assessment.objects.filter(pk=assessment.pk).update(taken_on=taken_on)
+    actions.assessment_submit(actor=None, assessment=assessment, taken_on=taken_on)
     report.submitted += 1
 
 

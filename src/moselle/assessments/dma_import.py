@@ -9,12 +9,11 @@ problem by line and column, and the commit applies every row or none.
 A row finds its organisation by the DMA ID when it has one, else by the legal name (case and accents
 ignored); an organisation the registry does not know is created. The stage rules are the platform's: one
 submitted assessment per stage, a T1 only after a T0 and a T2 only after a T1, of the same questionnaire,
-whether the earlier stage is in the registry or earlier in the file. So a file committed a second time,
-or another file with the same rows, is refused rather than counted twice.
+whether the earlier stage is in the registry or earlier in the file. A row the registry holds already with
+the same scores is left as it is (a monthly export repeats them); other scores for a held stage are refused.
 
-The import flow hands a planner the first sheet of a workbook only. The other sheets are read from the
-file's bytes, which ``results_check`` and ``results_commit`` lend to the planner while they run the flow;
-a workbook checked without them (through the API, say) gets a problem instead of half an import.
+The import flow hands the planner the file's first table and its bytes; the other sheets of a workbook
+are read from the bytes.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moselle.assessments import exports, questionnaires, scoring
-from moselle.assessments.access import require_assessment_staff
 from moselle.assessments.actions import PREVIOUS_STAGE, check_stage
 from moselle.assessments.models import IMPORTED_RULE, Assessment, Result, Stage
 from moselle.core import audit, tabular
@@ -53,25 +51,6 @@ MEAN_TOLERANCE = Decimal("0.01")
 _NUMBER = re.compile(r"\d{1,12}(?:\.\d{1,12})?")
 MAX_ID = 40  # as Organisation.ec_dma_id
 _AUDITED = ["organisation_id", "questionnaire_type", "questionnaire_version", "stage", "status", "mode"]
-
-# --- Running the import flow --------------------------------------------------------------------------------
-
-
-def results_check(*, actor: Any, filename: str, data: bytes, options: Mapping[str, Any] | None = None) -> ImportRun:
-    """The dry run of a DMA results file, every sheet of it."""
-    return imports.import_check(actor=actor, kind=KIND, filename=filename, data=data, options=options)
-
-
-def results_commit(*, actor: Any, run: ImportRun) -> ImportRun:
-    """Commit a checked DMA results file: every row of every sheet, or none."""
-    return imports.import_commit(actor=actor, run=run)
-
-
-def get_dma_import_for_user(user: Any, import_id: int) -> ImportRun | None:
-    """A DMA results import, for hub staff (advisors too); ``None`` when the id is another kind of import."""
-    require_assessment_staff(user)
-    return ImportRun.objects.filter(pk=import_id, kind=KIND).first()
-
 
 # --- Reading the rows ------------------------------------------------------------------------------------
 
@@ -588,4 +567,4 @@ def assessment_import(
     return assessment
 
 
-imports.register_file_planner(KIND, plan_dma_results)
+imports.register_planner(KIND, plan_dma_results)

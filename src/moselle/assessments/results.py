@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F
+
 from moselle.assessments.models import Assessment, Result, Stage
+from moselle.core.models_taxonomy import nace_codes_in_section
 from moselle.organisations.models import Organisation
 
 # The comparison panel appears only when this many other comparable organisations have a result.
@@ -103,15 +106,15 @@ def peer_average(result: Result) -> PeerAverage | None:
             assessment__status=Assessment.Status.SUBMITTED,
             organisation__size_class=organisation.size_class,
             organisation__merged_into__isnull=True,
+            organisation__primary_nace__in=nace_codes_in_section(section).values("pk"),
         )
         .exclude(organisation=organisation)
-        .select_related("organisation__primary_nace__parent__parent__parent")
-        .order_by("organisation_id", "-assessment__taken_on", "-created_at", "-id")
+        .order_by("organisation_id", F("assessment__taken_on").desc(nulls_last=True), "-created_at", "-id")
+        .only("organisation_id", "dimensions", "overall")
     )
     latest: dict[int, Result] = {}
     for candidate in candidates:
-        if candidate.organisation_id not in latest and nace_section(candidate.organisation) == section:
-            latest[candidate.organisation_id] = candidate
+        latest.setdefault(candidate.organisation_id, candidate)
     if len(latest) < MIN_PEERS:
         return None
     chosen = list(latest.values())

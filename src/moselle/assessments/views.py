@@ -33,8 +33,9 @@ from moselle.assessments.access import (
     require_interpretation_editor,
     visible_assessments,
 )
-from moselle.assessments.models import Assessment, Band, Interpretation, QuestionnaireType, Stage
+from moselle.assessments.models import IMPORTED_RULE, Assessment, Band, Interpretation, QuestionnaireType, Stage
 from moselle.core.i18n import LANGUAGE_CODES
+from moselle.core.models_taxonomy import nace_codes_in_section
 from moselle.core.printing import render_document
 from moselle.organisations.access import get_organisation_for_user
 
@@ -400,10 +401,10 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             rows = rows.filter(questionnaire_type=data["questionnaire"])
         if data["band"]:
             rows = rows.filter(
-                results__band=data["band"], results__rule__in=[actions.current_rule().code, "official"]
+                results__band=data["band"], results__rule__in=[actions.current_rule().code, IMPORTED_RULE]
             ).distinct()
         if data["sector"]:
-            rows = rows.filter(_section_filter(data["sector"]))
+            rows = rows.filter(organisation__primary_nace__in=nace_codes_in_section(data["sector"]).values("pk"))
         if data["size"]:
             rows = rows.filter(organisation__size_class=data["size"])
         if data["since"]:
@@ -420,24 +421,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "assessments/list.html",
         {"form": form, "page": page, "lines": lines, "query": query.urlencode()},
         status=400 if form.errors else 200,
-    )
-
-
-def _section_filter(section: str) -> Any:
-    """Organisations whose primary NACE code lies under the section (the code's ancestors, any depth)."""
-    from django.db.models import Q
-
-    return (
-        Q(organisation__primary_nace__level=1, organisation__primary_nace__code=section)
-        | Q(organisation__primary_nace__parent__code=section, organisation__primary_nace__parent__level=1)
-        | Q(
-            organisation__primary_nace__parent__parent__code=section,
-            organisation__primary_nace__parent__parent__level=1,
-        )
-        | Q(
-            organisation__primary_nace__parent__parent__parent__code=section,
-            organisation__primary_nace__parent__parent__parent__level=1,
-        )
     )
 
 

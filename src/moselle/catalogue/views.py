@@ -26,6 +26,7 @@ from moselle.catalogue.access import (
     get_provider_for_user,
     published_offers,
     require_catalogue_moderator,
+    visible_offers,
 )
 from moselle.catalogue.forms import (
     ERROR_ALIASES,
@@ -98,7 +99,9 @@ def my_offers(request: HttpRequest) -> HttpResponse:
         ).order_by("name", "id")
     )
     offers = list(
-        with_labels(Offer.objects.filter(provider__in=organisations)).order_by("provider__name", "-updated_at", "-id")
+        with_labels(visible_offers(request.user).filter(provider__in=organisations)).order_by(
+            "provider__name", "-updated_at", "-id"
+        )
     )
     groups = [(o, [offer for offer in offers if offer.provider_id == o.pk]) for o in organisations]
     return render(request, "catalogue/mine.html", {"groups": groups})
@@ -164,7 +167,9 @@ def hub_offer_list(request: HttpRequest) -> HttpResponse:
     require_catalogue_moderator(request.user)
     form = HubOfferFilterForm(request.GET or {"status": Offer.Status.SUBMITTED})
     values = _checked(form)
-    offers = with_labels(filter_offers(Offer.objects.all(), values)).order_by("submitted_at", "-updated_at", "id")
+    offers = with_labels(filter_offers(visible_offers(request.user), values)).order_by(
+        "submitted_at", "-updated_at", "id"
+    )
     page = Paginator(offers, 50).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "offers": page.object_list, "query": _query(request)}
     return render(request, "catalogue/moderation.html", context, status=400 if form.errors else 200)

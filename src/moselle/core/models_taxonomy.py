@@ -70,6 +70,17 @@ class NaceRevision(models.TextChoices):
     REV_2_1 = "2.1", _("NACE revision 2.1")
 
 
+def nace_codes_in_section(section: str) -> models.QuerySet[NaceCode]:
+    """The section and every code under it (divisions, groups, classes), of either revision."""
+    q = models.Q
+    return NaceCode.objects.filter(
+        q(level=1, code=section)
+        | q(parent__level=1, parent__code=section)
+        | q(parent__parent__level=1, parent__parent__code=section)
+        | q(parent__parent__parent__level=1, parent__parent__parent__code=section)
+    )
+
+
 class NaceCode(models.Model):
     """A NACE section, division, group or class (levels 1 to 4) of one revision, under its parent."""
 

@@ -131,13 +131,29 @@ def require_catalogue_steward(user: Any) -> None:
     require_hub_admin(user)
 
 
-def get_import_for_user(user: Any, run_id: int) -> ImportRun:
+# What every member of the hub staff imports; the European catalogues change the directory for everyone,
+# so they are the hub manager's.
+STAFF_IMPORT_KINDS = (ImportRun.Kind.ORGANISATIONS, ImportRun.Kind.DMA_RESULTS)
+
+
+def require_import_right(user: Any, kind: str) -> None:
     require_registry_steward(user)
+    if kind not in STAFF_IMPORT_KINDS:
+        require_catalogue_steward(user)
+
+
+def visible_imports(user: Any) -> QuerySet[ImportRun]:
+    require_registry_steward(user)
+    runs = ImportRun.objects.select_related("created_by").defer("content")
+    return runs if is_hub_admin(user) else runs.filter(kind__in=STAFF_IMPORT_KINDS)
+
+
+def get_import_for_user(user: Any, run_id: int) -> ImportRun:
     run = ImportRun.objects.filter(pk=run_id).first()
     if run is None:
+        require_registry_steward(user)
         raise Http404
-    if run.kind != ImportRun.Kind.ORGANISATIONS and not is_hub_admin(user):
-        raise Http404
+    require_import_right(user, run.kind)
     return run
 
 

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from moselle.core.api_taxonomy import LangParams
 from moselle.core.apicommon import ERRORS, WRITE_ERRORS, Page, PageParams, page_limits, paginate
 from moselle.core.i18n import pick
-from moselle.core.models_taxonomy import NaceCode
+from moselle.core.models_taxonomy import NaceCode, nace_codes_in_section
 from moselle.organisations import actions, sizeclass, sme, validation
 from moselle.organisations.access import (
     get_contact_for_user,
@@ -185,12 +185,7 @@ def filter_organisations(organisations: QuerySet[Organisation], filters: Organis
         section = filters.nace_section.upper()
         if not NaceCode.objects.filter(level=1, code=section).exists():
             raise ValidationError({"nace_section": _("Unknown NACE section; use a letter from A to V.")})
-        in_section = NaceCode.objects.filter(
-            Q(level=1, code=section)
-            | Q(parent__level=1, parent__code=section)
-            | Q(parent__parent__level=1, parent__parent__code=section)
-            | Q(parent__parent__parent__level=1, parent__parent__parent__code=section)
-        ).values("pk")
+        in_section = nace_codes_in_section(section).values("pk")
         organisations = organisations.filter(Q(primary_nace__in=in_section) | Q(nace_codes__in=in_section))
         joined = True
     return organisations.distinct() if joined else organisations

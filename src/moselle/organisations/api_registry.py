@@ -11,13 +11,12 @@ from typing import Any, Literal
 import pydantic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from moselle.accounts.access import is_hub_admin
 from moselle.core.api_taxonomy import LangParams
 from moselle.core.apicommon import ERRORS, WRITE_ERRORS, Page, PageParams, page_limits
 from moselle.core.i18n import pick
@@ -27,8 +26,9 @@ from moselle.organisations.access import (
     get_hub_for_user,
     get_import_for_user,
     get_organisation_for_user,
-    require_catalogue_steward,
+    require_import_right,
     require_registry_steward,
+    visible_imports,
 )
 from moselle.organisations.models import ImportRun, Organisation
 
@@ -193,9 +193,9 @@ class ImportOptionsIn(Schema):
 
 
 class ImportForm(Schema):
-    kind: Literal["organisations", "edih_catalogue", "s3_legacy"] = Field(
+    kind: Literal["organisations", "edih_catalogue", "s3_legacy", "dma_results"] = Field(
         description="What the file holds: organisations (CSV or XLSX, any layout), the EDIH catalogue export, "
-        "or the 2022 S3 hub catalogue."
+        "the 2022 S3 hub catalogue, or the official DMA tool's results export."
     )
     options: str = Field(
         "", max_length=20000, description="The options (mapping, encoding, delimiter, nace_revision) as a JSON object."
@@ -242,20 +242,13 @@ def _filename(upload: UploadedFile) -> str:
     return name.strip()[:200] or "upload"
 
 
-def _require_import_right(user: Any, kind: str) -> None:
-    """Organisation files are the hub staff's; the European catalogues change the directory, so the hub manager's."""
-    require_registry_steward(user)
-    if kind != ImportRun.Kind.ORGANISATIONS:
-        require_catalogue_steward(user)
-
-
 @router.post(
     "/imports",
     response={201: ImportRunOut, **WRITE_ERRORS},
     summary="Upload a file and check it (a dry run; nothing changes yet)",
 )
 def import_create(request: HttpRequest, file: File[UploadedFile], form: Form[ImportForm]) -> Any:
-    _require_import_right(request.user, form.kind)
+    require_import_right(request.user, form.kind)
     options = _parse_options(form.options)
     limit = settings.MOSELLE_UPLOAD_MAX_BYTES
     if (file.size or 0) > limit:
@@ -267,14 +260,6 @@ def import_create(request: HttpRequest, file: File[UploadedFile], form: Form[Imp
     return Status(201, run)
 
 
-def _visible_imports(user: Any) -> QuerySet[ImportRun]:
-    require_registry_steward(user)
-    runs = ImportRun.objects.defer("content")
-    if not is_hub_admin(user):
-        runs = runs.filter(kind=ImportRun.Kind.ORGANISATIONS)  # as get_import_for_user: catalogues are the manager's
-    return runs
-
-
 class ImportFilter(Schema):
     kind: str = Field("", description="Only imports of this kind.", json_schema_extra={"enum": ["", *IMPORT_KINDS]})
     status: str = Field(
@@ -284,7 +269,7 @@ class ImportFilter(Schema):
 
 @router.get("/imports", response={200: Page[ImportRunOut], **ERRORS}, summary="Imports, latest first (hub staff)")
 def import_list(request: HttpRequest, params: Query[PageParams], filters: Query[ImportFilter]) -> Any:
-    runs = _visible_imports(request.user)
+    runs = visible_imports(request.user)
     if filters.kind:
         if filters.kind not in IMPORT_KINDS:
             raise ValidationError({"kind": _("Choose one of: %(choices)s.") % {"choices": ", ".join(IMPORT_KINDS)}})

@@ -113,7 +113,7 @@ def _differences(organisation: Organisation, profile: Mapping[str, Any], own: bo
     return changes
 
 
-def plan_edih_catalogue(table: tabular.Table, options: Mapping[str, Any]) -> Plan:
+def plan_edih_catalogue(table: tabular.Table, options: Mapping[str, Any], content: bytes) -> Plan:
     """What importing this export would do, hub by hub."""
     parsed = catalogue.parse_edih_export(table)
     plan = Plan()
@@ -364,7 +364,7 @@ def _hub_key(organisation: Organisation) -> legacy.HubKey:
     )
 
 
-def plan_s3_legacy(table: tabular.Table, options: Mapping[str, Any]) -> Plan:
+def plan_s3_legacy(table: tabular.Table, options: Mapping[str, Any], content: bytes) -> Plan:
     """Historical records from the 2022 catalogue, and the links to 2025 hubs proposed for each."""
     plan = Plan()
     missing = [c for c in LEGACY_COLUMNS if c not in table.headers]

@@ -78,7 +78,9 @@ class Plan:
         return {"counts": self.counts, "problems": self.problems, **self.details}
 
 
-Planner = Callable[[tabular.Table, Mapping[str, Any]], Plan]
+# A planner gets the file's first table and the run's options, and the file's bytes for what the table
+# does not hold (e.g. the other sheets of a workbook).
+Planner = Callable[[tabular.Table, Mapping[str, Any], bytes], Plan]
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -215,7 +217,7 @@ def _as_input(cleaned: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def plan_organisations(table: tabular.Table, options: Mapping[str, Any]) -> Plan:
+def plan_organisations(table: tabular.Table, options: Mapping[str, Any], content: bytes) -> Plan:
     """Organisations (and a year of figures each) from any layout, matched to the registry.
 
     When the mapping was guessed from the headers and is not usable (no column reads as the legal
@@ -428,17 +430,10 @@ def _updater(pk: int, changes: dict[str, Any], year_row: Mapping[str, Any] | Non
 
 
 PLANNERS: dict[str, Planner] = {ImportRun.Kind.ORGANISATIONS: plan_organisations}
-# Planners that read more of the file than its first sheet (e.g. every sheet of a workbook) get its bytes too.
-FilePlanner = Callable[[tabular.Table, Mapping[str, Any], bytes], Plan]
-FILE_PLANNERS: dict[str, FilePlanner] = {}
 
 
 def register_planner(kind: str, planner: Planner) -> None:
     PLANNERS[kind] = planner
-
-
-def register_file_planner(kind: str, planner: FilePlanner) -> None:
-    FILE_PLANNERS[kind] = planner
 
 
 def _read(data: bytes, filename: str, options: Mapping[str, Any]) -> tabular.Table:
@@ -452,14 +447,11 @@ def _read(data: bytes, filename: str, options: Mapping[str, Any]) -> tabular.Tab
 
 
 def _plan(kind: str, data: bytes, filename: str, options: Mapping[str, Any]) -> tuple[tabular.Table, Plan]:
-    if kind in FILE_PLANNERS:
-        table = _read(data, filename, options)
-        return table, FILE_PLANNERS[kind](table, options, data)
     planner = PLANNERS.get(kind)
     if planner is None:
         raise ValidationError({"kind": _("Choose what the file holds.")})
     table = _read(data, filename, options)
-    return table, planner(table, options)
+    return table, planner(table, options, data)
 
 
 # What the audit log keeps of an import: never the file itself, which may hold personal data and is

@@ -20,6 +20,7 @@ from moselle.accounts import actions as account_actions
 from moselle.accounts.access import is_hub_staff
 from moselle.accounts.forms import InvitationForm, JoinForm, apply_errors
 from moselle.accounts.models import Invitation, Membership, User
+from moselle.core.models_taxonomy import nace_codes_in_section
 from moselle.organisations import actions, sizeclass
 from moselle.organisations.access import (
     can_edit_organisation,
@@ -55,12 +56,7 @@ def filter_organisations(organisations: QuerySet[Organisation], values: dict[str
     section = values.get("sector")
     if section:
         # The section is the level-1 ancestor of the primary sector, whatever the level of its code.
-        organisations = organisations.filter(
-            Q(primary_nace__level=1, primary_nace__code=section)
-            | Q(primary_nace__level=2, primary_nace__parent__code=section)
-            | Q(primary_nace__level=3, primary_nace__parent__parent__code=section)
-            | Q(primary_nace__level=4, primary_nace__parent__parent__parent__code=section)
-        )
+        organisations = organisations.filter(primary_nace__in=nace_codes_in_section(section).values("pk"))
     if values.get("technology"):
         organisations = organisations.filter(
             pk__in=OrganisationTechnology.objects.filter(technology_id=values["technology"]).values("organisation_id")

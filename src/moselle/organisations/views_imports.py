@@ -22,10 +22,15 @@ from django.views.decorators.http import require_POST
 
 from moselle.accounts.access import is_hub_admin
 from moselle.accounts.forms import apply_errors
-from moselle.assessments import dma_import
 from moselle.core import tabular
 from moselle.organisations import imports
-from moselle.organisations.access import get_import_for_user, require_catalogue_steward, require_registry_steward
+from moselle.organisations.access import (
+    STAFF_IMPORT_KINDS,
+    get_import_for_user,
+    require_import_right,
+    require_registry_steward,
+    visible_imports,
+)
 from moselle.organisations.forms import ColumnMappingForm, ImportUploadForm
 from moselle.organisations.models import ImportRun
 
@@ -157,20 +162,6 @@ def _run_page(
     )
 
 
-# What hub staff other than the hub manager import.
-_STAFF_KINDS = (ImportRun.Kind.ORGANISATIONS, ImportRun.Kind.DMA_RESULTS)
-
-
-def _visible_runs(user: Any) -> Any:
-    runs = ImportRun.objects.select_related("created_by").defer("content")
-    return runs if is_hub_admin(user) else runs.filter(kind__in=_STAFF_KINDS)
-
-
-def _get_run(user: Any, import_id: int) -> ImportRun:
-    """A DMA results import is open to all hub staff; the others as ``get_import_for_user`` says."""
-    return dma_import.get_dma_import_for_user(user, import_id) or get_import_for_user(user, import_id)
-
-
 @login_required
 def import_list(request: HttpRequest) -> HttpResponse:
     """Upload a file for a dry run, and the imports made before."""
@@ -178,12 +169,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
     catalogues = is_hub_admin(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None, catalogues=catalogues)
     if not catalogues:
-        form.fields["kind"].choices = [(k.value, k.label) for k in _STAFF_KINDS]  # type: ignore[attr-defined]
+        form.fields["kind"].choices = [(k.value, k.label) for k in STAFF_IMPORT_KINDS]  # type: ignore[attr-defined]
     mapping_form: ColumnMappingForm | None = None
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
-        if kind not in _STAFF_KINDS:
-            require_catalogue_steward(request.user)
+        require_import_right(request.user, kind)
         upload = form.cleaned_data["file"]
         limit = settings.MOSELLE_UPLOAD_MAX_BYTES
         if upload.size > limit:
@@ -202,15 +192,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     mapping_form = ColumnMappingForm(request.POST, headers=headers)
                     if mapping_form.is_valid():
                         options["mapping"] = mapping_form.mapping()
-                if kind == ImportRun.Kind.DMA_RESULTS:
-                    # Its planner reads every sheet of the workbook, not only the first.
-                    run = dma_import.results_check(
-                        actor=request.user, filename=upload.name or "upload", data=data, options=options
-                    )
-                else:
-                    run = imports.import_check(
-                        actor=request.user, kind=kind, filename=upload.name or "upload", data=data, options=options
-                    )
+                run = imports.import_check(
+                    actor=request.user, kind=kind, filename=upload.name or "upload", data=data, options=options
+                )
             except ValidationError as error:
                 apply_errors(form, error)
                 if kind == ImportRun.Kind.ORGANISATIONS and "mapping" in getattr(error, "error_dict", {}):
@@ -218,7 +202,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The file was checked; nothing was changed yet."))
                 return redirect("hub_import_run", import_id=run.pk)
-    runs = Paginator(_visible_runs(request.user), 50).get_page(request.GET.get("page"))
+    runs = Paginator(visible_imports(request.user), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "organisations/imports.html",
@@ -240,7 +224,7 @@ def _mapping_for_upload(data: bytes, options: dict[str, Any]) -> ColumnMappingFo
 @login_required
 def import_run(request: HttpRequest, import_id: int) -> HttpResponse:
     """The dry-run report of a file, or what its commit did."""
-    return _run_page(request, _get_run(request.user, import_id))
+    return _run_page(request, get_import_for_user(request.user, import_id))
 
 
 @login_required
@@ -266,12 +250,9 @@ def import_run_recheck(request: HttpRequest, import_id: int) -> HttpResponse:
 @require_POST
 def import_run_commit(request: HttpRequest, import_id: int) -> HttpResponse:
     """Apply the file, every row or none."""
-    run = _get_run(request.user, import_id)
+    run = get_import_for_user(request.user, import_id)
     try:
-        if run.kind == ImportRun.Kind.DMA_RESULTS:
-            run = dma_import.results_commit(actor=request.user, run=run)
-        else:
-            run = imports.import_commit(actor=request.user, run=run)
+        run = imports.import_commit(actor=request.user, run=run)
     except ValidationError as error:
         run.refresh_from_db()
         return _run_page(request, run, error=" ".join(error.messages))

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from moselle.accounts.models import Role, User
-from moselle.assessments import actions, dma_import, exports, scoring
+from moselle.assessments import actions, exports, scoring
 from moselle.assessments.models import IMPORTED_RULE, Assessment, Result
 from moselle.core.models import AuditEntry
 from moselle.organisations import imports
@@ -285,11 +285,11 @@ def test_the_export_is_read_with_few_queries(
 
 
 def _check(actor: Any, data: bytes, filename: str = "results.xlsx") -> ImportRun:
-    return dma_import.results_check(actor=actor, filename=filename, data=data)
+    return imports.import_check(actor=actor, kind=ImportRun.Kind.DMA_RESULTS, filename=filename, data=data)
 
 
 def _commit(actor: Any, run: ImportRun) -> ImportRun:
-    return dma_import.results_commit(actor=actor, run=run)
+    return imports.import_commit(actor=actor, run=run)
 
 
 def _clear_registry(hub: HubProfile) -> None:

@@ -170,3 +170,21 @@ def test_the_peer_average_needs_five_comparable_organisations(org_a: Organisatio
     Organisation.objects.filter(pk=peers[1].organisation_id).update(size_class="medium")
     mine.organisation.refresh_from_db()
     assert results.peer_average(mine) is None
+
+
+def test_an_assessment_keyed_in_later_keeps_its_day_but_never_a_future_one(org_a: Organisation) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assessment = actions.assessment_start(actor=None, organisation=org_a, stage="T0")
+    assessment = actions.assessment_save(
+        actor=None, assessment=assessment, answers=full_answers(), customer=required_customer(assessment)
+    )
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        actions.assessment_submit(actor=None, assessment=assessment, taken_on=tomorrow)
+    assert list(refused.value.message_dict) == ["taken_on"] and not Result.objects.exists()
+    actions.assessment_submit(actor=None, assessment=assessment, taken_on=dt.date(2026, 3, 2))
+    assessment.refresh_from_db()
+    assert assessment.taken_on == dt.date(2026, 3, 2) and assessment.status == "submitted"
