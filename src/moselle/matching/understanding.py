@@ -1,7 +1,7 @@
 """Understanding a need's text: which catalogue labels it speaks of, and which places it names.
 
 The words of a need are folded (lower case, no accents) and stemmed in each of the three languages, since
-the language of a short text is not reliably known; a term of the curated vocabulary (``data/synonyms.csv``)
+the language of a short text is not reliably known; a term of the curated vocabulary (``data/synonyms/*.csv``, one file per dimension)
 matches when all of its word stems appear in the need, in that term's language. German compounds are
 opened: a long word containing a vocabulary word of four letters or more matches that word too
 ("Lagerverwaltung" holds "lager"). Places (``data/places.csv``) are countries and regions in the three
@@ -76,8 +76,7 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     found = Vocabulary()
-    path = DATA / "synonyms.csv"
-    if path.exists():
+    for path in sorted((DATA / "synonyms").glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 found.add(f"{row['dimension']}:{row['label']}", row["lang"], row["term"])
