@@ -78,13 +78,19 @@ _AUDITED = [
 # --- The version counter ------------------------------------------------------------------------------------
 
 
-def bump_version() -> int:
-    """Raise the catalogue's version by one, inside the caller's transaction, and return the new number."""
+def bump_version(*offers: Offer) -> int:
+    """Raise the catalogue's version by one, inside the caller's transaction, stamp ``offers`` with it (an
+    index reads the offers stamped above the number it holds), and return the new number."""
     now = timezone.now()
     if not CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now):
         CatalogueVersion.objects.get_or_create(pk=1)
         CatalogueVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now)
-    return CatalogueVersion.objects.get(pk=1).number
+    number = CatalogueVersion.objects.get(pk=1).number
+    if offers:
+        Offer.objects.filter(pk__in=[offer.pk for offer in offers]).update(version=number)
+        for offer in offers:
+            offer.version = number
+    return number
 
 
 # --- Checking the input -------------------------------------------------------------------------------------
@@ -334,7 +340,7 @@ def offers_moved_to(provider: Organisation) -> None:
         _derive(offer, provider)
     Offer.objects.bulk_update(offers, ["search_text", "filter_keys"])
     if offers:
-        bump_version()
+        bump_version(*offers)
 
 
 def _apply(offer: Offer, cleaned: dict[str, Any], provider: Organisation) -> None:
@@ -372,7 +378,7 @@ def offer_create(*, actor: Any, provider: Organisation, data: Mapping[str, Any],
         audit.record(
             actor=actor, action="offer.create", target=offer, after=_snapshot(offer), organisation_id=provider.pk
         )
-        bump_version()
+        bump_version(offer)
     return offer
 
 
@@ -401,7 +407,7 @@ def offer_update(*, actor: Any, offer: Offer, data: Mapping[str, Any]) -> Offer:
             after=_snapshot(locked),
             organisation_id=locked.provider_id,
         )
-        bump_version()
+        bump_version(locked)
     return locked
 
 
@@ -436,7 +442,7 @@ def _transition(
             after=_snapshot(locked),
             organisation_id=locked.provider_id,
         )
-        bump_version()
+        bump_version(locked)
     return locked
 
 

@@ -121,6 +121,9 @@ class Offer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    version = models.PositiveBigIntegerField(
+        _("catalogue version of the last change"), default=0, db_index=True, editable=False
+    )
     filter_keys = models.CharField(_("filter keys"), max_length=1000, blank=True, default="", editable=False)
 
     # The people who created, submitted, published or archived an offer are accounts, exported and
@@ -172,7 +175,8 @@ class CatalogueVersion(models.Model):
     """One row (id 1): ``number`` goes up by one in the transaction of every catalogue action.
 
     A process that indexes the catalogue compares the number with the one it indexed; when it differs it
-    reads the offers updated since. Updating the row also serialises concurrent catalogue writes, so two
+    reads the offers whose ``version`` (the number of their last change) is above the one it holds.
+    Updating the row also serialises concurrent catalogue writes, so two
     changes never share a number."""
 
     number = models.PositiveBigIntegerField(_("version"), default=0)

@@ -116,29 +116,35 @@ def evaluate(needs: Sequence[Need], rank: Ranker) -> float:
     return sum(ndcg_at(rank(need), need.relevant) for need in needs) / len(needs) if needs else 0.0
 
 
-def engine_ranker(hubs: Sequence[Hub], *, text_weight: float = 0.15) -> Ranker:
-    """The engine on the catalogue's hubs: the labels the need speaks of, weighed by the levels each hub
-    declares for them; plain text relevance as one signal among others; places named are a filter."""
-    from moselle.matching import understanding
+def hub_items(hubs: Sequence[Hub]) -> list[Any]:
+    """The catalogue's hubs as the engine's items (ids are their place in the corpus)."""
+    from moselle.matching.registry import Item
 
-    documents = [
-        text.words(" ".join([hub.description, hub.title, *(label.split(":", 1)[1] for label in hub.labels)]))
-        for hub in hubs
+    return [
+        Item(
+            kind="hub",
+            id=i,
+            title={"en": hub.title},
+            url="",
+            text=hub.description,
+            labels=dict(hub.labels),
+            country=hub.country,
+            serves=frozenset([hub.country]),
+        )
+        for i, hub in enumerate(hubs)
     ]
-    index = bm25.BM25(documents)
+
+
+def engine_ranker(hubs: Sequence[Hub]) -> Ranker:
+    """The engine itself on the catalogue's hubs, given the need's text alone."""
+    from moselle.matching.engine import Need as Asked
+    from moselle.matching.engine import rank as engine_rank
+    from moselle.matching.index import Index
+
+    index = Index(hub_items(hubs))
 
     def rank(need: Need) -> list[str]:
-        reading = understanding.read(need.text)
-        query = reading.words
-        allowed = reading.countries
-        lexical = [index.score(query, i) for i in range(len(hubs))]
-        top = max(lexical) or 1.0
-        scored = []
-        for i, hub in enumerate(hubs):
-            if allowed and hub.country not in allowed:
-                continue
-            fit = sum(weight * hub.labels.get(label, 0) / 5 for label, weight in reading.labels.items())
-            scored.append((-(fit + text_weight * lexical[i] / top), i, hub.ref))
-        return [ref for _score, _i, ref in sorted(scored)]
+        answer = engine_rank(index, Asked(text=need.text), limit=10)
+        return [hubs[result.item.id].ref for result in answer.results]
 
     return rank

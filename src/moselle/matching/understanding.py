@@ -1,7 +1,8 @@
 """Understanding a need's text: which catalogue labels it speaks of, and which places it names.
 
 The words of a need are folded (lower case, no accents) and stemmed in each of the three languages, since
-the language of a short text is not reliably known; a term of the curated vocabulary (``data/synonyms/*.csv``, one file per dimension)
+the language of a short text is not reliably known; a term of the curated vocabulary
+(``data/synonyms/*.csv``, one file per dimension)
 matches when all of its word stems appear in the need, in that term's language. German compounds are
 opened: a long word containing a vocabulary word of four letters or more matches that word too
 ("Lagerverwaltung" holds "lager"). Places (``data/places.csv``) are countries and regions in the three
@@ -46,6 +47,7 @@ class Term:
     lang: str
     stems: tuple[str, ...]
     folded: str  # the term's words joined, for compound matching
+    phrase: str = ""  # the term's words with spaces, as a reason quotes it
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Vocabulary:
         parts = words(text)
         if not parts or lang not in LANGUAGES:
             return
-        term = Term(label, lang, tuple(stem(w, lang) for w in parts), "".join(parts))
+        term = Term(label, lang, tuple(stem(w, lang) for w in parts), "".join(parts), " ".join(parts))
         self.terms.append(term)
         for s in set(term.stems):
             self.by_stem[lang][s].append(term)
@@ -96,6 +98,8 @@ class Reading:
     countries: set[str]
     words: list[str]
     evidence: dict[str, list[str]]  # label -> the terms that matched, for the reasons
+    language: str = "en"  # the language the function words tell; "" when none is found
+    places: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (name as written, folded; codes)
 
 
 def _matches(vocab: Vocabulary, tokens: list[str]) -> Iterable[Term]:
@@ -126,10 +130,12 @@ _FUNCTION_WORDS = {
 }
 
 
-def language_of(tokens: list[str]) -> str:
-    """The language whose function words the text uses most; English when none is found."""
+def language_of(tokens: list[str], default: str = "en") -> str:
+    """The language whose function words the text uses most; ``default`` when none is found."""
     counts = {lang: sum(1 for t in tokens if t in found) for lang, found in _FUNCTION_WORDS.items()}
     best = max(counts.values())
+    if not best:
+        return default
     return next(lang for lang in ("en", "fr", "de") if counts[lang] == best)
 
 
@@ -146,7 +152,7 @@ def read(text: str) -> Reading:
     vocab = vocabulary()
     tokens = words(text)
     acronyms = _acronyms(text)
-    lang = language_of(tokens)
+    lang = language_of(tokens, default="")
     weights: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[str]] = defaultdict(list)
     counted: set[tuple[str, str]] = set()
@@ -162,12 +168,16 @@ def read(text: str) -> Reading:
         # written out in the need.
         written = all(word in exact for word in words(term.folded)) or term.folded in " ".join(tokens)
         weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
-        evidence[term.label].append(term.folded)
+        if term.phrase not in evidence[term.label]:
+            evidence[term.label].append(term.phrase)
+    named = named_places(tokens, lang or "en")
     return Reading(
         labels={label: 1 - math.exp(-w) for label, w in weights.items()},
-        countries=places(tokens, lang),
+        countries={code for _name, codes in named for code in codes},
         words=tokens,
         evidence=dict(evidence),
+        language=lang,
+        places=named,
     )
 
 
@@ -185,16 +195,53 @@ def _places(lang: str) -> dict[tuple[str, ...], set[str]]:
     return found
 
 
-def places(tokens: list[str], lang: str = "en") -> set[str]:
-    """The ISO codes of the countries and regions named in the words (as a phrase, in order), in the
-    text's language."""
-    codes: set[str] = set()
+def named_places(tokens: list[str], lang: str = "en") -> list[tuple[str, frozenset[str]]]:
+    """The countries and regions named in the words (as a phrase, in order), in the text's language: each
+    name as written (folded) with the ISO codes of the countries it covers."""
+    named: list[tuple[str, frozenset[str]]] = []
     table = _places(lang)
     longest = max((len(k) for k in table), default=0)
-    for start in range(len(tokens)):
+    start = 0
+    while start < len(tokens):
         for size in range(min(longest, len(tokens) - start), 0, -1):
-            found = table.get(tuple(tokens[start : start + size]))
+            phrase = tuple(tokens[start : start + size])
+            found = table.get(phrase)
             if found:
-                codes |= found
+                entry = (" ".join(phrase), frozenset(found))
+                if entry not in named:
+                    named.append(entry)
+                start += size - 1
                 break
-    return codes
+        start += 1
+    return named
+
+
+def places(tokens: list[str], lang: str = "en") -> set[str]:
+    """The ISO codes of the countries and regions named in the words, in the text's language."""
+    return {code for _name, codes in named_places(tokens, lang) for code in codes}
+
+
+@cache
+def _country_names() -> dict[tuple[str, str], str]:
+    """(code, language) -> the country's name: the first name places.csv gives for it."""
+    names: dict[tuple[str, str], str] = {}
+    with (DATA / "places.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            names.setdefault((row["code"].upper(), row["lang"]), row["name"])
+    return names
+
+
+_LOWER = {"and", "of", "the", "et", "de", "du", "la", "und"}
+
+
+def country_name(code: str, lang: str) -> str:
+    """The name of a country in English, French or German, capitalised as a name ("Pays-Bas"); the code
+    when the list does not know it."""
+    name = _country_names().get((code.upper(), lang)) or _country_names().get((code.upper(), "en"))
+    if not name:
+        return code.upper()
+    parts = [
+        w if w in _LOWER and i else "-".join(p[:1].upper() + p[1:] for p in w.split("-"))
+        for i, w in enumerate(name.split(" "))
+    ]
+    return " ".join(parts)

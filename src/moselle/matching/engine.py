@@ -1,0 +1,433 @@
+"""The matching engine: a need in, the offers, providers, hubs (and whatever other apps register) that can
+meet it out, ranked, each with the facts that make it a match.
+
+A need is free text plus any of: technologies, sectors, the company's country, a language, a budget, the
+kinds wanted, and whether the company is an SME. Facets are hard constraints (what does not serve the
+country, work in the language, fit the budget or admit the company is left out); the labels the text speaks
+of (``understanding.read``) and those chosen as facets are preferences, weighed by the levels each item
+declares, with the text's relevance as one more signal (``index.Index``). Places the text names filter
+like the country facet. Ties are broken by kind and id, so every process and database gives one order.
+
+Reasons are facts about the result, each checked against its data: a label it declares (with the level)
+or covers, words of the need found in its text, the place and language it serves, its price, and "SMEs
+only: you qualify" when the company is one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from moselle.matching import registry, text, understanding
+from moselle.matching.index import Filters, Index, level_value
+from moselle.matching.registry import AUDIENCES, Item
+
+TEXT_LIMIT = 2000  # characters of need text read; a longer text gets a message, not a truncated search
+FACET_LIMIT = 20  # technologies or sectors chosen at once
+RESULT_LIMIT = 50
+FACT_WORDS = 3  # words of the need shown as found in a result's text
+SHORT_WORD = 4  # shorter words are not shown as shared words (articles, "our", "und")
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a company asks for. ``technologies`` and ``sectors`` are catalogue label names
+    (``Technology.name``, ``CatalogueSector.name``); ``country`` an ISO code; ``language`` a two-letter
+    code; ``budget`` in euros; ``sme`` True or False when known."""
+
+    text: str = ""
+    technologies: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    country: str = ""
+    language: str = ""
+    budget: Decimal | None = None
+    kinds: tuple[str, ...] = ()
+    sme: bool | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text.strip() or self.technologies or self.sectors)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One fact about a result: ``code`` says which, ``params`` the data it states."""
+
+    code: str
+    params: Mapping[str, Any]
+
+    def text(self, language: str | None = None) -> str:
+        from moselle.matching.reasons import render
+
+        return render(self, language)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params), "text": self.text()}
+
+
+@dataclass(frozen=True)
+class Result:
+    item: Item
+    score: float
+    reasons: list[Reason]
+
+
+@dataclass
+class Answer:
+    need: Need
+    results: list[Result]
+    by_kind: dict[str, list[Result]]
+    understood: dict[str, list[str]]  # label -> the words of the need that pointed to it
+    places: list[tuple[str, frozenset[str]]]
+    message: str = ""
+    version: Mapping[str, Hashable] | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+# --- Checking a need -----------------------------------------------------------------------------------
+
+
+def clean_need(data: Mapping[str, Any]) -> Need:
+    """A need from a form, the API or another app, checked; ``ValidationError`` names every bad field."""
+    from moselle.core.models_taxonomy import CatalogueSector, Technology
+    from moselle.organisations import validation
+    from moselle.organisations.validation import LANGUAGE_CODES
+
+    errors: dict[str, list[str]] = {}
+    raw_text = data.get("text") or ""
+    if not isinstance(raw_text, str):
+        errors["text"] = [_("Write the need as text.")]
+        raw_text = ""
+    if len(raw_text) > TEXT_LIMIT:
+        errors["text"] = [
+            _("Describe the need in at most %(limit)d characters; this text has %(count)d.")
+            % {"limit": TEXT_LIMIT, "count": len(raw_text)}
+        ]
+
+    def names(field_name: str, model: Any, noun: str) -> tuple[str, ...]:
+        value = data.get(field_name) or ()
+        if isinstance(value, str):
+            value = [v for v in value.split(",")]
+        if not isinstance(value, (list, tuple)):
+            errors[field_name] = [_("Give a list of catalogue labels.")]
+            return ()
+        wanted = [str(v).strip() for v in value if str(v).strip()]
+        if len(wanted) > FACET_LIMIT:
+            errors[field_name] = [_("Choose at most %(limit)d.") % {"limit": FACET_LIMIT}]
+            return ()
+        by_id = {str(pk): name for pk, name in model.objects.values_list("pk", "name")}
+        by_name = {name.casefold(): name for name in by_id.values()}
+        found, unknown = [], []
+        for value_text in wanted:
+            name = by_id.get(value_text) or by_name.get(value_text.casefold())
+            if name is None:
+                unknown.append(value_text)
+            elif name not in found:
+                found.append(name)
+        if unknown:
+            errors[field_name] = [
+                _("Unknown %(noun)s: %(codes)s. Use the catalogue's names or ids.")
+                % {"noun": noun, "codes": ", ".join(unknown[:5])}
+            ]
+        return tuple(found)
+
+    technologies = names("technologies", Technology, _("technology"))
+    sectors = names("sectors", CatalogueSector, _("sector"))
+    country = str(data.get("country") or "").strip()
+    if country:
+        try:
+            country = validation.clean_country(country[:10], field="country")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            country = ""
+    language = str(data.get("language") or "").strip().lower()
+    if language and language not in LANGUAGE_CODES:
+        errors["language"] = [
+            _("Unknown language code “%(code)s”; use two letters, e.g. fr.") % {"code": language[:10]}
+        ]
+        language = ""
+    budget: Decimal | None = None
+    raw_budget = data.get("budget")
+    if raw_budget not in (None, ""):
+        try:
+            budget = Decimal(str(raw_budget).replace(" ", "").replace(",", "."))
+            if not budget.is_finite():
+                raise ArithmeticError
+        except (ArithmeticError, ValueError):
+            errors["budget"] = [_("Give the budget as an amount in euros, e.g. 5000.")]
+            budget = None
+        else:
+            if budget < 0:
+                errors["budget"] = [_("The budget cannot be below zero.")]
+            elif budget > Decimal("1e12"):
+                errors["budget"] = [_("The budget is too large.")]
+    kinds_value = data.get("kinds") or ()
+    if isinstance(kinds_value, str):
+        kinds_value = kinds_value.split(",")
+    kinds = tuple(dict.fromkeys(str(k).strip() for k in kinds_value if str(k).strip()))
+    unknown_kinds = [k for k in kinds if k not in registry.kinds()]
+    if unknown_kinds:
+        errors["kinds"] = [
+            _("Unknown kind: %(kinds)s. Choose among %(known)s.")
+            % {"kinds": ", ".join(unknown_kinds[:5]), "known": ", ".join(registry.kinds())}
+        ]
+    sme = data.get("sme")
+    if sme not in (None, "", True, False):
+        sme_text = str(sme).strip().lower()
+        if sme_text in ("true", "1", "yes", "on"):
+            sme = True
+        elif sme_text in ("false", "0", "no", "off"):
+            sme = False
+        else:
+            errors["sme"] = [_("Say yes or no.")]
+            sme = None
+    if errors:
+        raise ValidationError(errors)
+    return Need(
+        text=raw_text.strip(),
+        technologies=technologies,
+        sectors=sectors,
+        country=country,
+        language=language,
+        budget=budget,
+        kinds=kinds,
+        sme=None if sme in (None, "") else bool(sme),
+    )
+
+
+# --- The process's index ---------------------------------------------------------------------------------
+
+
+class Engine:
+    """An index of every registered source, kept up to date at each search."""
+
+    def __init__(self) -> None:
+        self.index = Index()
+        self.versions: dict[str, Hashable] = {}
+        self.lock = threading.Lock()
+
+    def refresh(self) -> dict[str, Hashable]:
+        """Bring the index up to what the database holds: one version query per source, and the changed
+        rows of a source whose version moved."""
+        with self.lock:
+            for source in registry.sources():
+                current = source.version()
+                held = self.versions.get(source.kind, _UNSEEN)
+                if held is not _UNSEEN and current == held:
+                    continue
+                changes = None if held is _UNSEEN else source.changed_since(held)
+                if changes is None:
+                    items, version = source.load()
+                    self.index.drop_kind(source.kind)
+                    self.index.add_all(items)
+                    self.versions[source.kind] = version
+                else:
+                    for gone in changes.gone:
+                        self.index.drop(source.kind, gone)
+                    self.index.add_all(changes.items)
+                    self.versions[source.kind] = changes.version
+            for kind in [kind for kind in self.versions if kind not in registry.kinds()]:
+                self.index.drop_kind(kind)
+                del self.versions[kind]
+            return dict(self.versions)
+
+    def search(
+        self,
+        need: Need,
+        *,
+        audiences: Sequence[str] = AUDIENCES,
+        limit: int = 10,
+        refresh: bool = True,
+    ) -> Answer:
+        version = self.refresh() if refresh else dict(self.versions)
+        return rank(self.index, need, audiences=audiences, limit=limit, version=version)
+
+
+_UNSEEN = object()
+_ENGINE: Engine | None = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def engine() -> Engine:
+    """This process's engine (one index per process, shared by its threads)."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            _ENGINE = Engine()
+        return _ENGINE
+
+
+def reset() -> None:
+    """Forget this process's index (tests start from an empty one)."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        _ENGINE = None
+
+
+def search(need: Need, *, user: Any = None, limit: int = 10) -> Answer:
+    """Search as ``user`` sees: the audiences come from ``matching.access``."""
+    from moselle.matching.access import audiences_for
+
+    return engine().search(need, audiences=audiences_for(user), limit=limit)
+
+
+# --- Ranking ----------------------------------------------------------------------------------------------
+
+
+def weights_of(need: Need, reading: understanding.Reading) -> dict[str, float]:
+    """The labels the need asks for: those its text speaks of, with their weights, and those chosen as
+    facets at full weight."""
+    weights = dict(reading.labels)
+    for name in need.technologies:
+        weights[f"technology:{name}"] = 1.0
+    for name in need.sectors:
+        weights[f"sector:{name}"] = 1.0
+    return weights
+
+
+def rank(
+    index: Index,
+    need: Need,
+    *,
+    audiences: Sequence[str] = AUDIENCES,
+    limit: int = 10,
+    version: Mapping[str, Hashable] | None = None,
+) -> Answer:
+    limit = max(1, min(limit, RESULT_LIMIT))
+    reading = understanding.read(need.text)
+    weights = weights_of(need, reading)
+    filters = Filters(
+        kinds=need.kinds,
+        audiences=audiences,
+        country=need.country,
+        places=reading.countries,
+        language=need.language,
+        budget=float(need.budget) if need.budget is not None else None,
+        sme=need.sme,
+    )
+    answer = Answer(
+        need=need,
+        results=[],
+        by_kind={},
+        understood={label: reading.evidence.get(label, []) for label in weights},
+        places=reading.places,
+        version=version,
+    )
+    if need.is_empty:
+        answer.message = _("Describe the need in a few words, or choose a technology or a sector.")
+        return answer
+    scores, mask = index.score(weights, reading.words, filters)
+    kinds = list(need.kinds) or [k for k in index.kind_codes]
+    for kind in kinds:
+        top = index.top(scores, mask, limit, kinds=[kind])
+        if top:
+            answer.by_kind[kind] = [Result(item, score, reasons(item, need, reading, weights)) for score, item in top]
+    merged = [result for results in answer.by_kind.values() for result in results]
+    merged.sort(key=lambda r: (-r.score, r.item.kind, r.item.id))
+    answer.results = merged[:limit]
+    answer.counts = {kind: len(results) for kind, results in answer.by_kind.items()}
+    if not merged:
+        if not weights and not _known_words(index, reading.words):
+            answer.message = _(
+                "Nothing in this text is known to the catalogue. Write the need in English, French or German, "
+                "or choose a technology or a sector."
+            )
+        else:
+            answer.message = _("Nothing matches every condition given. Remove a filter or say the need differently.")
+    return answer
+
+
+def _known_words(index: Index, words: Sequence[str]) -> bool:
+    return any(index.terms.count(word) for word in words)
+
+
+def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Mapping[str, float]) -> list[Reason]:
+    """The facts that make ``item`` a match for ``need``, strongest first, each read from the item's data."""
+    found: list[Reason] = []
+    declared = sorted(
+        (label for label in weights if label in item.labels),
+        key=lambda label: (-weights[label] * level_value(item.labels[label]), label),
+    )
+    for label in declared:
+        dimension, name = label.split(":", 1)
+        found.append(
+            Reason(
+                "label",
+                {
+                    "dimension": dimension,
+                    "label": name,
+                    "level": item.labels[label],
+                    "because": list(reading.evidence.get(label, []))[:3],
+                    "chosen": (dimension == "technology" and name in need.technologies)
+                    or (dimension == "sector" and name in need.sectors),
+                },
+            )
+        )
+    shared = _shared_words(item, reading.words)
+    if shared:
+        found.append(Reason("words", {"words": shared}))
+    for name, codes in reading.places:
+        served = sorted(codes & item.serves)
+        if served:
+            found.append(Reason("place", {"named": name, "countries": served}))
+    if need.country and need.country in item.serves:
+        found.append(Reason("serves", {"country": need.country}))
+    if need.country and need.country in item.eligible:
+        found.append(Reason("eligible", {"country": need.country}))
+    language = need.language or reading.language
+    if language and language in item.languages:
+        found.append(Reason("language", {"language": language}))
+    if item.smes_only:
+        found.append(Reason("sme", {"qualifies": need.sme}))
+    if item.price_kind in ("free", "subsidised"):
+        found.append(Reason("price", {"kind": item.price_kind}))
+    elif need.budget is not None and item.price_min is not None and item.price_min <= float(need.budget):
+        found.append(Reason("budget", {"from": item.price_min, "budget": float(need.budget)}))
+    return found
+
+
+def _shared_words(item: Item, words: Sequence[str]) -> list[str]:
+    """Up to three of the need's words (of four letters or more) that the item's text uses, rarest first
+    in the need's order."""
+    own = set(text.words(" ".join([item.text, *item.title.values()])))
+    shared: list[str] = []
+    for word in words:
+        if len(word) >= SHORT_WORD and word in own and word not in shared and word not in _COMMON:
+            shared.append(word)
+    return shared[:FACT_WORDS]
+
+
+# Words too common to be a reason in themselves.
+_COMMON = {
+    "with", "from", "that", "this", "have", "will", "your", "their", "into", "more", "need", "want", "help",
+    "pour", "avec", "dans", "nous", "notre", "sont", "plus", "leur", "cette", "besoin",
+    "wir", "unsere", "unser", "eine", "einen", "einer", "sind", "mehr", "auch", "oder", "nicht", "haben",
+    "company", "companies", "business", "entreprise", "unternehmen", "firma", "digital", "numerique",
+}  # fmt: skip
+
+
+def kind_label(kind: str, plural: bool = False) -> Any:
+    source = registry.source(kind)
+    if source is None:
+        return kind
+    return source.plural if plural else source.label
+
+
+__all__ = [
+    "Answer",
+    "Engine",
+    "Need",
+    "Reason",
+    "Result",
+    "clean_need",
+    "engine",
+    "rank",
+    "reset",
+    "search",
+]
