@@ -277,6 +277,23 @@ def search(need: Need, *, user: Any = None, limit: int = 10) -> Answer:
     return engine().search(need, audiences=audiences_for(user), limit=limit)
 
 
+def explain(need: Need, kind: str, item_id: int, *, user: Any = None) -> Result | None:
+    """One item with its score and reasons for ``need``, as ``user`` may see it; None when the user may not
+    see it or it is not indexed (not published, merged away)."""
+    from moselle.matching.access import audiences_for
+
+    current = engine()
+    current.refresh()
+    item = current.index.get((kind, item_id))
+    if item is None or item.audience not in audiences_for(user):
+        return None
+    reading = understanding.read(need.text)
+    weights = weights_of(need, reading)
+    slot = current.index.slots[(kind, item_id)]
+    scores, _mask = current.index.score(weights, reading.words, Filters(kinds=(kind,), audiences=AUDIENCES))
+    return Result(item, float(scores[slot]), reasons(item, need, reading, weights))
+
+
 # --- Ranking ----------------------------------------------------------------------------------------------
 
 
