@@ -140,11 +140,11 @@ def language_of(tokens: list[str], default: str = "en") -> str:
 
 
 def _acronyms(text: str) -> set[str]:
-    """Words written in capitals ("AI", "KI", "IoT" counts too): a short term must be written so."""
+    """Words written in capitals ("AI", "KI", "IoT" and "5G" count too): a short term must be written so."""
     return {
         word.casefold()
-        for word in re.findall(r"\b[A-Z][A-Za-z0-9]{0,4}\b", text)
-        if sum(c.isupper() for c in word) >= 2
+        for word in re.findall(r"\b[A-Za-z0-9]{2,5}\b", text)
+        if sum(c.isupper() for c in word) >= 2 or (any(c.isupper() for c in word) and any(c.isdigit() for c in word))
     }
 
 
