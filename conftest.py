@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,17 @@ def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.MOSELLE_REQUIRE_STAFF_MFA = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matching_index() -> Iterator[None]:
+    """The matching engine keeps one index per process; the test database rolls back (and ids come back)
+    under it, so every test starts from an empty one."""
+    from moselle.matching import engine
+
+    engine.reset()
+    yield
+    engine.reset()
 
 
 @pytest.fixture

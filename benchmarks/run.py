@@ -3,7 +3,8 @@
 Pages are measured as queries per request and requests per second against the test client on a
 SQLite database seeded with the demo (the European catalogues included); the registry's heavy
 operations (the seed, a catalogue check, the duplicate scan, the size class) and the assessment's
-(scoring, saving a step) as seconds and rates.
+(scoring, saving a step) as seconds and rates; the matching engine's latency for one need against
+100,000 generated offers and the catalogue's hubs, beside a brute-force scan (``matching_speed.py``).
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ def main() -> None:
             client.get(path)
         elapsed = time.perf_counter() - start
         print(f"{path:<40} as {email:<26} {len(queries):>3} queries  {rounds / elapsed:8.1f} requests/s")
+
+    import matching_speed  # beside this file: run alone, it takes --offers and --needs-limit
+
+    matching_speed.measure()
 
 
 if __name__ == "__main__":

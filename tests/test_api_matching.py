@@ -3,7 +3,6 @@ outcomes only hub staff record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,18 +12,10 @@ from moselle.accounts.models import Role
 from moselle.catalogue.models import Offer
 from moselle.catalogue.tests.factories import make_offer
 from moselle.core.taxonomy import seed_taxonomy
-from moselle.matching import engine
 from moselle.matching.models import Outcome
 from moselle.organisations import actions as registry_actions
 
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def fresh_engine() -> Iterator[None]:
-    engine.reset()
-    yield
-    engine.reset()
 
 
 @pytest.fixture

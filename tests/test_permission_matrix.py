@@ -222,6 +222,11 @@ def org_a_unassessed(w: World) -> dict[str, Any]:
     return {"organisation_id": w.org_a.pk}
 
 
+def hub_result(w: World) -> dict[str, Any]:
+    """A hub of the directory as a result of "Find help": the engine shows hubs to signed-in people."""
+    return {"kind": "hub", "item_id": _registered("Hub", kinds=["hub"]).pk}
+
+
 def draft_offer_in_a(w: World) -> dict[str, Any]:
     return {"offer_id": make_offer(w.org_a).pk}
 
@@ -332,6 +337,10 @@ PAGES: dict[str, Entry] = {
     "offer_submit": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", draft_offer_in_a),
     "hub_offer_list": Entry(ok(STAFF), 404),
     "hub_offer_moderate": Entry(ok(STAFF, 302), 404, "post", submitted_offer_in_a, lambda w: {"decision": "publish"}),
+    # Find help: everyone searches (each sees what the engine shows them); a hub as a result is for
+    # signed-in people, a 404 for anonymous visitors.
+    "find_help": Entry(ok(PERSONAS), 200, anonymous=200),
+    "find_result": Entry(ok(EVERYONE_LOGGED_IN), 404, make=hub_result, anonymous=404),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -447,6 +456,15 @@ API: dict[tuple[str, str], Entry] = {
         ok(STAFF), 404, "post", submitted_offer_in_a, lambda w: {"decision": "publish"}
     ),
     ("get", "/catalogue/version"): Entry(ok(AUTHENTICATED), 404),
+    # Matching: every authenticated caller searches (and sees what the engine shows them); hub staff record
+    # what a company decided about a proposed item.
+    ("get", "/match"): Entry(ok(AUTHENTICATED), 404),
+    ("post", "/match/outcomes"): Entry(
+        ok(STAFF, 201),
+        404,
+        "post",
+        data=lambda w: {"kind": "hub", "item_id": _registered("Hub", kinds=["hub"]).pk, "decision": "declined"},
+    ),
 }
 
 
@@ -542,7 +560,7 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
     from django.urls import reverse
 
     # A hub of the directory is public to everyone logged in: no organisation's object.
-    shared = (no_object, invitation_token, hub_in_directory)
+    shared = (no_object, invitation_token, hub_in_directory, hub_result)
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0
     for name, entry in object_pages.items():

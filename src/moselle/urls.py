@@ -9,6 +9,7 @@ from moselle.assessments import views as assessments
 from moselle.assessments import views_exports as assessment_exports
 from moselle.catalogue import views as catalogue
 from moselle.core import views as core
+from moselle.matching import views as matching
 from moselle.organisations import views as organisations
 from moselle.organisations import views_imports as imports
 from moselle.organisations import views_registry as registry
@@ -60,6 +61,8 @@ urlpatterns = [
     path("catalogue/<int:offer_id>/edit/", catalogue.offer_edit, name="offer_edit"),
     path("catalogue/<int:offer_id>/submit/", catalogue.offer_submit, name="offer_submit"),
     path("organisations/<int:organisation_id>/offers/new/", catalogue.offer_create, name="offer_create"),
+    path("find/", matching.find_help, name="find_help"),
+    path("find/<slug:kind>/<int:item_id>/", matching.find_result, name="find_result"),
     path("hubs/", registry.hub_directory, name="hub_directory"),
     path("hubs/<int:organisation_id>/", registry.directory_hub, name="directory_hub"),
     path("files/<int:file_id>/", core.file_download, name="file_download"),

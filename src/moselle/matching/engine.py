@@ -19,6 +19,7 @@ import threading
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -264,10 +265,13 @@ def engine() -> Engine:
 
 
 def reset() -> None:
-    """Forget this process's index (tests start from an empty one)."""
+    """Forget this process's index and the label names it read (tests start from empty ones)."""
+    from moselle.matching import reasons as reason_texts
+
     global _ENGINE
     with _ENGINE_LOCK:
         _ENGINE = None
+        reason_texts.forget_labels()
 
 
 def search(need: Need, *, user: Any = None, limit: int = 10) -> Answer:
@@ -386,7 +390,8 @@ def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Map
                 },
             )
         )
-    shared = _shared_words(item, reading.words)
+    place_words = {word for name, _codes in reading.places for word in text.words(name)}
+    shared = _shared_words(item, [word for word in reading.words if word not in place_words])
     if shared:
         found.append(Reason("words", {"words": shared}))
     for name, codes in reading.places:
@@ -412,12 +417,18 @@ def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Map
 def _shared_words(item: Item, words: Sequence[str]) -> list[str]:
     """Up to three of the need's words (of four letters or more) that the item's text uses, rarest first
     in the need's order."""
-    own = set(text.words(" ".join([item.text, *item.title.values()])))
+    own = _own_words(item.text, tuple(item.title.values()))
     shared: list[str] = []
     for word in words:
         if len(word) >= SHORT_WORD and word in own and word not in shared and word not in _COMMON:
             shared.append(word)
     return shared[:FACT_WORDS]
+
+
+@lru_cache(maxsize=4096)
+def _own_words(body: str, titles: tuple[str, ...]) -> frozenset[str]:
+    """The words of an item's text and titles (kept for the items most often shown)."""
+    return frozenset(text.words(" ".join([body, *titles])))
 
 
 # Words too common to be a reason in themselves.

@@ -56,26 +56,64 @@ class Filters:
 
 
 class _Postings:
-    """key -> {slot: value}, with the arrays of each key built when first asked and dropped on change."""
+    """key -> {slot: value}, with the arrays of each key built when first asked.
+
+    Once built, a key's arrays follow changes rather than being dropped: slots added since are appended and
+    slots dropped since are filtered out at the next search, a few NumPy operations, where rebuilding them
+    from the dict costs milliseconds for a word that most items use ("the", "und") and would fall on the
+    first search after every catalogue edit."""
 
     def __init__(self) -> None:
         self.rows: dict[str, dict[int, float]] = defaultdict(dict)
         self._arrays: dict[str, tuple[npt.NDArray[np.int64], Floats]] = {}
+        self._added: dict[str, dict[int, float]] = defaultdict(dict)  # slots not yet in the arrays
+        self._dropped: dict[str, set[int]] = defaultdict(set)  # slots still in the arrays
 
     def add(self, key: str, slot: int, value: float) -> None:
-        self.rows[key][slot] = value
-        self._arrays.pop(key, None)
+        row = self.rows[key]
+        if key in self._arrays:
+            added = self._added[key]
+            if slot in row and slot not in added:
+                self._dropped[key].add(slot)  # a new value for a slot the arrays hold
+            added[slot] = value
+        row[slot] = value
 
     def drop(self, key: str, slot: int) -> None:
         found = self.rows.get(key)
-        if found is not None:
-            found.pop(slot, None)
-            if not found:
-                del self.rows[key]
+        if found is None or slot not in found:
+            return
+        del found[slot]
+        if not found:
+            del self.rows[key]
+            self._forget(key)
+        elif key in self._arrays:
+            added = self._added.get(key)
+            if added is not None and slot in added:
+                del added[slot]
+            else:
+                self._dropped[key].add(slot)
+
+    def _forget(self, key: str) -> None:
         self._arrays.pop(key, None)
+        self._added.pop(key, None)
+        self._dropped.pop(key, None)
 
     def arrays(self, key: str) -> tuple[npt.NDArray[np.int64], Floats]:
         cached = self._arrays.get(key)
+        added, dropped = self._added.pop(key, {}), self._dropped.pop(key, set())
+        if cached is not None and (added or dropped):
+            slots, values = cached
+            if len(added) + len(dropped) > len(slots) // 2:
+                cached = None  # many changes: as cheap to read the dict again
+            else:
+                if dropped:
+                    keep = ~np.isin(slots, np.fromiter(dropped, dtype=np.int64, count=len(dropped)))
+                    slots, values = slots[keep], values[keep]
+                if added:
+                    slots = np.concatenate([slots, np.fromiter(added.keys(), dtype=np.int64, count=len(added))])
+                    values = np.concatenate([values, np.fromiter(added.values(), dtype=np.float64, count=len(added))])
+                cached = (slots, values)
+                self._arrays[key] = cached
         if cached is None:
             found = self.rows.get(key, {})
             cached = (

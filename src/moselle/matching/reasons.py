@@ -25,7 +25,16 @@ def label_name(dimension: str, name: str, language: str | None = None) -> str:
     return pick(_LABELS.get((dimension, name)), language) or name
 
 
-def _quoted(words: list[str]) -> str:
+def forget_labels() -> None:
+    _LABELS.clear()
+
+
+def _quoted(words: list[str], language: str = "en") -> str:
+    """Words in the quotation marks of the language: “…” in English and German print, « … » in French."""
+    if language == "fr":
+        return ", ".join(f"«\u00a0{word}\u00a0»" for word in words)
+    if language == "de":
+        return ", ".join(f"„{word}“" for word in words)
     return ", ".join(f"“{word}”" for word in words)
 
 
@@ -53,15 +62,15 @@ def _render(reason: Any, language: str) -> str:
         if p.get("chosen"):
             return _("%(fact)s, as you chose") % {"fact": said}
         if p.get("because"):
-            return _("%(fact)s (you wrote %(words)s)") % {"fact": said, "words": _quoted(p["because"])}
+            return _("%(fact)s (you wrote %(words)s)") % {"fact": said, "words": _quoted(p["because"], lang)}
         return said
     if reason.code == "words":
-        return _("its description uses your words %(words)s") % {"words": _quoted(p["words"])}
+        return _("its description uses your words %(words)s") % {"words": _quoted(p["words"], lang)}
     if reason.code == "place":
         countries = ", ".join(understanding.country_name(code, lang) for code in p["countries"])
         return _("serves %(countries)s, in the place you named (%(named)s)") % {
             "countries": countries,
-            "named": f"“{p['named']}”",
+            "named": _quoted([p["named"]], lang),
         }
     if reason.code == "serves":
         return _("serves %(country)s") % {"country": understanding.country_name(p["country"], lang)}

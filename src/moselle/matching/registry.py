@@ -56,7 +56,7 @@ class Item:
     price_min: float | None = None
     audience: str = PUBLIC
     provider: str = ""
-    subtitle: str = ""  # a short fact shown under the title, e.g. the offer's kind, already translated lazily
+    subtitle: str = ""  # a code for the short fact under the title: the offer's kind, the provider's kinds…
 
     @property
     def key(self) -> tuple[str, int]:

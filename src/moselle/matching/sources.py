@@ -238,7 +238,7 @@ class ProviderSource:
             serves=frozenset(serves),
             languages=frozenset(languages),
             audience=PUBLIC if offers else STAFF,
-            subtitle=", ".join(str(label) for label in organisation.kind_labels()),
+            subtitle=",".join(organisation.kinds),  # codes: the page says them in the reader's language
         )
 
     def changed_since(self, version: Hashable) -> Changes | None:

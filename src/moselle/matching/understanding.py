@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -37,6 +37,7 @@ def _stemmer(lang: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(LANGUAGES[lang])
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str, lang: str) -> str:
     return str(_stemmer(lang).stemWord(word))
 
@@ -116,10 +117,10 @@ def _matches(vocab: Vocabulary, tokens: list[str]) -> Iterable[Term]:
     for token in tokens:
         if len(token) < COMPOUND_WORD:
             continue
-        for part, terms in vocab.compound_parts.items():
-            # A German compound starts or ends with its parts: "Lagerverwaltung", "Cyberangriff".
-            if part != token and (token.startswith(part) or token.endswith(part)):
-                yield from terms
+        # A German compound starts or ends with its parts: "Lagerverwaltung", "Cyberangriff".
+        for size in range(COMPOUND_PART, len(token)):
+            for part in {token[:size], token[-size:]}:
+                yield from vocab.compound_parts.get(part, ())
 
 
 # Short function words that tell the three languages apart, for the places (an English "island" is not Iceland).
@@ -170,7 +171,7 @@ def read(text: str) -> Reading:
         weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
         if term.phrase not in evidence[term.label]:
             evidence[term.label].append(term.phrase)
-    named = named_places(tokens, lang or "en")
+    named = named_places(tokens, lang or "en", text)
     return Reading(
         labels={label: 1 - math.exp(-w) for label, w in weights.items()},
         countries={code for _name, codes in named for code in codes},
@@ -195,25 +196,45 @@ def _places(lang: str) -> dict[tuple[str, ...], set[str]]:
     return found
 
 
-def named_places(tokens: list[str], lang: str = "en") -> list[tuple[str, frozenset[str]]]:
-    """The countries and regions named in the words (as a phrase, in order), in the text's language: each
-    name as written (folded) with the ISO codes of the countries it covers."""
-    named: list[tuple[str, frozenset[str]]] = []
+def _place_spans(tokens: list[str], lang: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(first word, number of words, ISO codes) of each place named, longest names first, in order."""
+    found: list[tuple[int, int, frozenset[str]]] = []
     table = _places(lang)
     longest = max((len(k) for k in table), default=0)
     start = 0
     while start < len(tokens):
         for size in range(min(longest, len(tokens) - start), 0, -1):
-            phrase = tuple(tokens[start : start + size])
-            found = table.get(phrase)
-            if found:
-                entry = (" ".join(phrase), frozenset(found))
-                if entry not in named:
-                    named.append(entry)
+            codes = table.get(tuple(tokens[start : start + size]))
+            if codes:
+                found.append((start, size, frozenset(codes)))
                 start += size - 1
                 break
         start += 1
+    return found
+
+
+def named_places(tokens: list[str], lang: str = "en", text: str = "") -> list[tuple[str, frozenset[str]]]:
+    """The countries and regions named in the words (as a phrase, in order), in the text's language: each
+    name as the need wrote it (folded when ``text`` is not given) with the ISO codes of the countries it
+    covers."""
+    spans = _word_spans(text) if text else []
+    if [word for word, _start, _end in spans] != tokens:
+        spans = []
+    named: list[tuple[str, frozenset[str]]] = []
+    for start, size, codes in _place_spans(tokens, lang):
+        name = text[spans[start][1] : spans[start + size - 1][2]] if spans else " ".join(tokens[start : start + size])
+        if (name, codes) not in named:
+            named.append((name, codes))
     return named
+
+
+def _word_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each word of ``text`` as ``words`` cuts it, with where it starts and ends in the text."""
+    spans = []
+    for match in re.finditer(r"[^\W_]+", text):
+        for word in words(match.group()):
+            spans.append((word, match.start(), match.end()))
+    return spans
 
 
 def places(tokens: list[str], lang: str = "en") -> set[str]:

@@ -3,7 +3,6 @@ process, reasons that are facts of the result, and bad needs refused by name wit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +21,6 @@ from moselle.matching.engine import Need, Result
 from moselle.matching.index import level_value
 from moselle.organisations import actions as registry_actions
 from moselle.organisations.models import Organisation
-
-
-@pytest.fixture(autouse=True)
-def fresh_engine() -> Iterator[None]:
-    engine.reset()  # the test database rolls back; the process's index must not outlive it
-    yield
-    engine.reset()
 
 
 @pytest.fixture

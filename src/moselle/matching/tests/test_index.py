@@ -76,7 +76,7 @@ def test_a_place_named_in_the_text_filters_like_a_country() -> None:
     found = rank(index, Need(text="Cybersecurity training in the Greater Region"))
     assert [r.item.id for r in found.results] == [1]
     place = next(r for r in found.results[0].reasons if r.code == "place")
-    assert place.params == {"named": "greater region", "countries": ["FR"]}
+    assert place.params == {"named": "Greater Region", "countries": ["FR"]}
 
 
 def test_audiences_hide_what_the_person_may_not_see() -> None:

@@ -1,0 +1,243 @@
+"""The "Find help" pages: a need in, the offers, providers and hubs that meet it out, grouped by kind, each
+with the facts that make it a match; and one result explained for that need.
+
+The need travels in the address (a GET form), so a search can be bookmarked, shared and opened again.
+The engine checks it (``engine.clean_need``) and names each bad field; the page puts the message on the
+field and answers 400. What a person may see is the engine's business (``matching/access.py``): a result
+they may not see is a 404, like an unknown kind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from moselle.accounts.access import member_organisation_ids
+from moselle.accounts.forms import apply_errors
+from moselle.catalogue.forms import language_name
+from moselle.catalogue.models import Offer
+from moselle.core.i18n import pick
+from moselle.matching import engine, reasons, registry, understanding
+from moselle.matching.engine import Answer, Need, Result
+from moselle.matching.forms import FindForm
+from moselle.matching.registry import Item
+from moselle.organisations.models import Organisation
+from moselle.organisations.sme import SME_CLASSES
+
+RESULTS_PER_KIND = 10
+
+
+# --- What a page shows of a result -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """One result as a person reads it, in the active language."""
+
+    kind: str
+    kind_name: str  # "Offer"
+    id: int
+    title: str
+    subtitle: str
+    provider: str
+    reasons: list[str]
+    url: str  # this result's page, for the same need
+    page: str  # the item's own page
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str
+    heading: str
+    cards: list[Card]
+
+
+def subtitle_of(item: Item) -> str:
+    """The short fact under a result's title: an offer's kind, a hub's catalogue status, a provider's kinds."""
+    if item.kind == "offer":
+        return str(dict(Offer.Kind.choices).get(item.subtitle, item.subtitle))
+    if item.kind == "hub":
+        return str(dict(Organisation.CatalogueKind.choices).get(item.subtitle, item.subtitle))
+    if item.kind == "provider":
+        kinds = dict(Organisation.Kind.choices)
+        return ", ".join(str(kinds.get(code, code)) for code in item.subtitle.split(",") if code)
+    return str(item.subtitle)
+
+
+def result_url(kind: str, item_id: int, query: str) -> str:
+    url = reverse("find_result", args=[kind, item_id])
+    return f"{url}?{query}" if query else url
+
+
+def card_for(result: Result, query: str) -> Card:
+    item = result.item
+    return Card(
+        kind=item.kind,
+        kind_name=capfirst(str(engine.kind_label(item.kind))),
+        id=item.id,
+        title=pick(dict(item.title)) or f"{item.kind} {item.id}",
+        subtitle=subtitle_of(item),
+        provider=item.provider,
+        reasons=[reason.text() for reason in result.reasons],
+        url=result_url(item.kind, item.id, query),
+        page=item.url,
+    )
+
+
+def groups_of(answer: Answer, query: str) -> list[Group]:
+    return [
+        Group(
+            kind=kind,
+            heading=capfirst(str(engine.kind_label(kind, plural=True))),
+            cards=[card_for(result, query) for result in results],
+        )
+        for kind, results in answer.by_kind.items()
+        if results
+    ]
+
+
+def _countries(codes: Iterable[str]) -> str:
+    language = (get_language() or "en")[:2]
+    return ", ".join(sorted(understanding.country_name(code, language) for code in codes))
+
+
+def understood_of(answer: Answer) -> list[tuple[str, list[str]]]:
+    """What the text was read as: each catalogue label with the words that pointed to it, then each place
+    named with the countries it covers."""
+    shown = []
+    for label, words in answer.understood.items():
+        if words:  # a label chosen in the form, not read in the text, is shown by the form itself
+            dimension, name = label.split(":", 1)
+            shown.append((reasons.label_name(dimension, name), list(words)))
+    for name, codes in answer.places:
+        shown.append((f"“{name}”", [_countries(codes)]))
+    return shown
+
+
+def _price(item: Item) -> str:
+    if item.price_kind == "free":
+        return _("free of charge")
+    if item.price_kind == "subsidised":
+        return _("subsidised")
+    if item.price_min is not None:
+        return _("from %(price)s €") % {"price": number_format(item.price_min, 0, force_grouping=True)}
+    return _("not stated")
+
+
+def facts_of(item: Item) -> list[tuple[str, str]]:
+    """The facts of a result the need is checked against, as term and value."""
+    facts = [(_("Kind"), capfirst(str(engine.kind_label(item.kind))))]
+    if item.subtitle:
+        facts.append((_("Described as"), subtitle_of(item)))
+    if item.provider:
+        facts.append((_("Provider"), item.provider))
+    if item.country:
+        facts.append((_("Based in"), _countries([item.country])))
+    facts.append((_("Serves"), _countries(item.serves) or _("any country")))
+    languages = sorted(language_name(code) for code in item.languages)
+    facts.append((_("Languages"), ", ".join(languages) or _("not stated")))
+    if item.kind == "offer" or item.price_kind:
+        facts.append((_("Price"), _price(item)))
+    who = _("SMEs only") if item.smes_only else _("any organisation")
+    if item.eligible:
+        who = _("%(who)s, from %(countries)s") % {"who": who, "countries": _countries(item.eligible)}
+    facts.append((_("Who may use it"), who))
+    return facts
+
+
+# --- Reading the need --------------------------------------------------------------------------------------
+
+
+def company_is_sme(user: Any) -> str:
+    """``"yes"`` when a company the person belongs to is an SME, ``"no"`` when every such company's size
+    class is known and none is, ``""`` otherwise (hub staff, providers, no figures yet)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    classes = list(
+        Organisation.objects.filter(
+            pk__in=member_organisation_ids(user), kind_rows__kind=Organisation.Kind.COMPANY, merged_into__isnull=True
+        ).values_list("size_class", flat=True)
+    )
+    if any(size_class in SME_CLASSES for size_class in classes):
+        return "yes"
+    if classes and all(size_class not in ("", "unknown") for size_class in classes):
+        return "no"
+    return ""
+
+
+def _query(data: QueryDict) -> str:
+    kept = data.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+def read_need(request: HttpRequest) -> tuple[FindForm, Need | None, str]:
+    """The form, the need it holds (None when there is none or it is refused, the errors then on the form),
+    and the query that carries it. A search that does not say whether the company is an SME takes the
+    answer from the person's company."""
+    data = request.GET.copy()
+    if data and "sme" not in data and (company := company_is_sme(request.user)):
+        data["sme"] = company
+    if not data:
+        return FindForm(initial={"sme": company_is_sme(request.user)}), None, ""
+    form = FindForm(data)
+    if not form.is_valid():
+        return form, None, _query(data)
+    try:
+        need = engine.clean_need(form.need_data())
+    except ValidationError as error:
+        apply_errors(form, error)
+        return form, None, _query(data)
+    return form, need, _query(data)
+
+
+# --- The pages ---------------------------------------------------------------------------------------------
+
+
+def find_help(request: HttpRequest) -> HttpResponse:
+    """Search everything the person may see for a need, results grouped by kind with their reasons."""
+    form, need, query = read_need(request)
+    answer = engine.search(need, user=request.user, limit=RESULTS_PER_KIND) if need is not None else None
+    return _find_page(request, form, answer, query)
+
+
+def _find_page(request: HttpRequest, form: FindForm, answer: Answer | None, query: str) -> HttpResponse:
+    facets = [name for name in form.fields if name not in ("text", "sme")]
+    context = {
+        "form": form,
+        "answer": answer,
+        "groups": groups_of(answer, query) if answer else [],
+        "understood": understood_of(answer) if answer else [],
+        # The conditions stay folded away unless one is set or refused.
+        "facets_open": any(form[name].value() for name in facets) or any(n != "text" for n in form.errors),
+    }
+    return render(request, "matching/find.html", context, status=400 if form.errors else 200)
+
+
+def find_result(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
+    """One result for the need in the address: why it matches, its facts, and the way to its own page."""
+    if kind not in registry.kinds():
+        raise Http404
+    form, need, query = read_need(request)
+    if form.errors:
+        return _find_page(request, form, None, query)
+    result = engine.explain(need or Need(), kind, item_id, user=request.user)
+    if result is None:
+        raise Http404
+    context = {
+        "card": card_for(result, query),
+        "facts": facts_of(result.item),
+        "need": need,
+        "back": reverse("find_help") + (f"?{query}" if query else ""),
+    }
+    return render(request, "matching/result.html", context)
