@@ -30,6 +30,7 @@ LANGUAGES = {"en": "english", "fr": "french", "de": "german"}
 COMPOUND_PART = 4
 COMPOUND_WORD = 8
 SHORT_TERM = 3  # letters; a term this short must be written in capitals
+RESTRICT_LANGUAGES = True
 
 
 @cache
@@ -103,8 +104,8 @@ class Reading:
     places: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (name as written, folded; codes)
 
 
-def _matches(vocab: Vocabulary, tokens: list[str]) -> Iterable[Term]:
-    for lang in LANGUAGES:
+def _matches(vocab: Vocabulary, tokens: list[str], languages: Iterable[str] = tuple(LANGUAGES)) -> Iterable[Term]:
+    for lang in languages:
         stems = {stem(w, lang) for w in tokens}
         seen: set[int] = set()
         for s in stems:
@@ -120,24 +121,32 @@ def _matches(vocab: Vocabulary, tokens: list[str]) -> Iterable[Term]:
         # A German compound starts or ends with its parts: "Lagerverwaltung", "Cyberangriff".
         for size in range(COMPOUND_PART, len(token)):
             for part in {token[:size], token[-size:]}:
-                yield from vocab.compound_parts.get(part, ())
+                if "de" in languages:
+                    yield from vocab.compound_parts.get(part, ())
 
 
-# Short function words that tell the three languages apart, for the places (an English "island" is not Iceland).
+# Short function words that tell the three languages apart (an English "island" is not Iceland). None of
+# them is a common word of another language once accents are folded ("a" would be the French "à", "in" and
+# "an" are German too, "on" French).
 _FUNCTION_WORDS = {
-    "en": {"the", "and", "we", "our", "to", "for", "with", "of", "in", "is", "are", "a", "an", "want", "need"},
-    "fr": {"le", "la", "les", "et", "nous", "notre", "nos", "pour", "avec", "des", "du", "une", "un", "est", "en"},
-    "de": {"der", "die", "das", "und", "wir", "unser", "unsere", "fur", "mit", "ein", "eine", "ist", "im", "den"},
-}
+    "en": {"the", "and", "we", "our", "to", "for", "with", "of", "is", "are", "want", "need", "they", "this",
+           "that", "from", "by", "it", "us", "would", "should", "can", "have", "has", "which", "at", "be"},
+    "fr": {"le", "la", "les", "et", "nous", "notre", "nos", "pour", "avec", "des", "du", "une", "un", "est", "en",
+           "leurs", "leur", "aux", "au", "sont", "dans", "sur", "par", "qui", "que", "vous", "votre", "ce", "cette"},
+    "de": {"der", "die", "das", "und", "wir", "unser", "unsere", "unseren", "fur", "mit", "ein", "eine", "ist", "im",
+           "den", "dem", "sollen", "ihre", "zu", "auf", "von", "sich", "nicht", "auch", "wie", "werden", "uns"},
+}  # fmt: skip
 
 
 def language_of(tokens: list[str], default: str = "en") -> str:
-    """The language whose function words the text uses most; ``default`` when none is found."""
+    """The language whose function words the text uses most; ``default`` when none is found or two languages
+    tie."""
     counts = {lang: sum(1 for t in tokens if t in found) for lang, found in _FUNCTION_WORDS.items()}
     best = max(counts.values())
-    if not best:
+    leaders = [lang for lang in ("en", "fr", "de") if counts[lang] == best]
+    if not best or len(leaders) > 1:
         return default
-    return next(lang for lang in ("en", "fr", "de") if counts[lang] == best)
+    return leaders[0]
 
 
 def _acronyms(text: str) -> set[str]:
@@ -158,7 +167,10 @@ def read(text: str) -> Reading:
     evidence: dict[str, list[str]] = defaultdict(list)
     counted: set[tuple[str, str]] = set()
     exact = set(tokens)
-    for term in _matches(vocab, tokens):
+    # A text whose language is told reads terms of that language and English (the field's words travel);
+    # one too short to tell reads every language's terms.
+    languages = (lang, "en") if lang and RESTRICT_LANGUAGES else tuple(LANGUAGES)
+    for term in _matches(vocab, tokens, languages):
         key = (term.label, term.folded)
         if key in counted:
             continue
