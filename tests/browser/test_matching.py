@@ -58,7 +58,7 @@ def test_a_company_finds_help_in_french_and_reads_why_a_result_matches(tab: Tab)
     reason = why.get_by_role("listitem").filter(has_text=declares).first
     expect(reason).to_contain_text("Cybersécurité")
     you_wrote = fr("%(fact)s (you wrote %(words)s)").replace("%(fact)s (", "").replace(" %(words)s)", "")
-    expect(reason).to_contain_text(f"{you_wrote} “phishing”")
+    expect(reason).to_contain_text(f"{you_wrote} «\u00a0phishing\u00a0»")  # French quotation marks
     expect(page.get_by_role("heading", level=2, name=fr("Facts"))).to_be_visible()
     page.get_by_role("link", name=fr("Back to the results")).click()
     tab.landed(page.get_by_role("heading", level=2, name=fr("What can help")))
