@@ -46,7 +46,16 @@ if str(ROOT / "src") not in sys.path:
 
 from moselle.matching import understanding  # noqa: E402
 from moselle.matching.engine import Need, rank, weights_of  # noqa: E402
-from moselle.matching.index import K1, TEXT_WEIGHT, B, Index, item_words, level_value  # noqa: E402
+from moselle.matching.index import (  # noqa: E402
+    BREADTH_WEIGHT,
+    K1,
+    TEXT_WEIGHT,
+    B,
+    Index,
+    breadth,
+    item_words,
+    level_value,
+)
 from moselle.matching.registry import PUBLIC, SIGNED_IN, Item  # noqa: E402
 
 TAXONOMY = ROOT / "src" / "moselle" / "core" / "data" / "taxonomy" / "edih_vocabularies.csv"
@@ -295,6 +304,7 @@ class BruteForce:
         for fit, lexical, item in candidates:
             score = fit + self.text_weight * lexical / best if best > 0 else fit
             if score > 0:
+                score += BREADTH_WEIGHT * breadth(item)
                 # numpy's round(x, 9): x * 1e9 to the nearest integer (halves to even), divided back.
                 ranked.append((-(round(score * 1e9) / 1e9), item.kind, item.id, item))
         return [(-row[0], row[3]) for row in heapq.nsmallest(limit, ranked, key=lambda row: row[:3])]

@@ -7,7 +7,9 @@ a dropped item leaves a dead slot, and the index compacts itself when half of it
 
 Scores: ``fit`` is the sum over the labels asked for of the label's weight times the level the item
 declares for it (level / 5; a label covered without a level counts as 1); ``text`` is Okapi BM25 over
-the item's words, divided by the best text score among the candidates and weighed by ``text_weight``.
+the item's words, divided by the best text score among the candidates and weighed by ``text_weight``;
+``breadth`` (how much of the catalogue the item declares, by level) adds a little to the items the need
+concerns.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from moselle.matching.registry import AUDIENCES, Item
 K1 = 1.2
 B = 0.75
 TEXT_WEIGHT = 0.15
+BREADTH_WEIGHT = 0.2
+CATALOGUE_LABELS = 91  # technologies, services and sectors of the EDIH catalogue
 ANY = ""  # the filter key of an item that does not restrict a facet (serves every country, any language)
 
 Floats = npt.NDArray[np.float64]
@@ -35,6 +39,13 @@ Bools = npt.NDArray[np.bool_]
 
 def level_value(level: int | None) -> float:
     return 1.0 if level is None else max(0, min(int(level), 5)) / 5
+
+
+def breadth(item: Item) -> float:
+    """How much of the catalogue an item declares, by level: 0 for none (or labels covered without a
+    level, as offers do), 1 for every label at level 5."""
+    declared = sum(level_value(level) for level in item.labels.values() if level is not None)
+    return min(declared / CATALOGUE_LABELS, 1.0)
 
 
 def item_words(item: Item) -> list[str]:
@@ -150,6 +161,7 @@ class Index:
         self.smes_only: Bools = np.zeros(0, dtype=np.bool_)
         self.audience = np.zeros(0, dtype=np.int8)
         self.kind = np.zeros(0, dtype=np.int16)
+        self.breadth: Floats = np.zeros(0)
         self.kind_codes: dict[str, int] = {}
 
     # --- Changes ------------------------------------------------------------------------------------------
@@ -181,6 +193,7 @@ class Index:
         self.smes_only = grown(self.smes_only, False)
         self.audience = grown(self.audience, 0)
         self.kind = grown(self.kind, -1)
+        self.breadth = grown(self.breadth, 0.0)
         self._capacity = capacity
 
     def add(self, item: Item) -> None:
@@ -209,6 +222,7 @@ class Index:
         self.smes_only[slot] = item.smes_only
         self.audience[slot] = AUDIENCES.index(item.audience)
         self.kind[slot] = self.kind_codes.setdefault(item.kind, len(self.kind_codes))
+        self.breadth[slot] = breadth(item)
 
     def add_all(self, items: Iterable[Item]) -> None:
         for item in items:
@@ -310,7 +324,11 @@ class Index:
         best = float(lexical[mask].max()) if mask.any() else 0.0
         if best > 0:
             fit += self.text_weight * lexical / best
-        return np.round(fit, 9), mask & (fit > 0)
+        relevant = mask & (fit > 0)
+        # Among the items the need concerns, one that declares more of the catalogue at high levels is
+        # likelier to help with what the text did not say outright.
+        fit += BREADTH_WEIGHT * self.breadth[:size]
+        return np.round(fit, 9), relevant
 
     def top(self, scores: Floats, mask: Bools, limit: int, kinds: Sequence[str] = ()) -> list[tuple[float, Item]]:
         """The best ``limit`` candidates (of ``kinds`` when given), by score, then kind, then id."""
