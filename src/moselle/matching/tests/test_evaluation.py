@@ -70,6 +70,8 @@ def test_the_command_scores_a_file_against_the_imported_hubs(tmp_path: Path) -> 
     assert "1 needs, 2 hubs" in printed
     assert "BM25 baseline  nDCG@10 1.000" in printed and "engine         nDCG@10 1.000" in printed
     assert "broken" not in printed
+    # 1.000, but not three times a baseline that is 1.000 too: the target is missed.
+    assert "target nDCG@10 >= 0.80 and >= 3 x BM25: missed" in printed
     out = io.StringIO()
     call_command("matching_eval", str(needs), "--baseline", "0.23", stdout=out)
     assert "the BM25 baseline is broken: 1.000, expected 0.23" in out.getvalue()
