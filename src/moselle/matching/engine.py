@@ -34,6 +34,7 @@ FACET_LIMIT = 20  # technologies or sectors chosen at once
 RESULT_LIMIT = 50
 FACT_WORDS = 3  # words of the need shown as found in a result's text
 SHORT_WORD = 4  # shorter words are not shown as shared words (articles, "our", "und")
+HINT_SHARE = 0.6  # a label read with less than this share of the strongest label's weight is left out
 
 
 @dataclass(frozen=True)
@@ -302,9 +303,11 @@ def explain(need: Need, kind: str, item_id: int, *, user: Any = None) -> Result 
 
 
 def weights_of(need: Need, reading: understanding.Reading) -> dict[str, float]:
-    """The labels the need asks for: those its text speaks of, with their weights, and those chosen as
-    facets at full weight."""
-    weights = dict(reading.labels)
+    """The labels the need asks for: those its text speaks of clearly enough, with their weights, and those
+    chosen as facets at full weight."""
+    strongest = max(reading.labels.values(), default=0.0)
+    # A label the text only hints at (a stem, a shared word) is left out when it says others outright.
+    weights = {label: weight for label, weight in reading.labels.items() if weight >= HINT_SHARE * strongest}
     for name in need.technologies:
         weights[f"technology:{name}"] = 1.0
     for name in need.sectors:

@@ -28,7 +28,7 @@ from moselle.matching.registry import AUDIENCES, Item
 
 K1 = 1.2
 B = 0.75
-TEXT_WEIGHT = 0.15
+TEXT_WEIGHT = 0.05
 BREADTH_WEIGHT = 0.2
 CATALOGUE_LABELS = 91  # technologies, services and sectors of the EDIH catalogue
 ANY = ""  # the filter key of an item that does not restrict a facet (serves every country, any language)
