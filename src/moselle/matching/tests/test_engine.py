@@ -16,9 +16,10 @@ from moselle.catalogue import actions as catalogue_actions
 from moselle.catalogue.models import Offer
 from moselle.catalogue.tests.factories import make_offer
 from moselle.core.taxonomy import seed_taxonomy
-from moselle.matching import engine, text
+from moselle.matching import engine, registry, text
 from moselle.matching.engine import Need, Result
 from moselle.matching.index import level_value
+from moselle.matching.registry import Changes, Item
 from moselle.organisations import actions as registry_actions
 from moselle.organisations.models import Organisation
 
@@ -241,3 +242,55 @@ def test_a_budget_is_a_decimal_and_names_and_ids_both_choose_a_technology(taxono
     need = engine.clean_need({"technologies": [str(cyber.pk), "cybersecurity"], "budget": "1 500,50"})
     assert need.technologies == ("Cybersecurity",)
     assert need.budget == Decimal("1500.50")
+
+
+class ProgrammeSource:
+    """A source as the funding app will write one: its items come from its own rows (here, a list)."""
+
+    kind = "programme"
+    label = "funding programme"
+    plural = "funding programmes"
+
+    def __init__(self) -> None:
+        self.rows: list[Item] = []
+        self.number = 0
+
+    def version(self) -> int:
+        return self.number
+
+    def load(self) -> tuple[list[Item], int]:
+        return list(self.rows), self.number
+
+    def changed_since(self, version: Any) -> Changes | None:
+        return None  # loaded whole whenever its version moves
+
+
+def test_another_app_registers_its_items_through_one_interface(taxonomy: None) -> None:
+    source = ProgrammeSource()
+    source.rows = [
+        Item(
+            kind="programme",
+            id=1,
+            title={"en": "Cyber vouchers for SMEs"},
+            url="/funding/1/",
+            text="Grants for security audits.",
+            labels={"technology:Cybersecurity": None, "service:Finance": None},
+            serves=frozenset({"LU"}),
+        )
+    ]
+    registry.register(source)
+    try:
+        need = engine.clean_need({"text": "a grant for a security audit", "kinds": ["programme"]})
+        found = engine.search(need)
+        assert [(r.item.kind, r.item.id) for r in found.results] == [("programme", 1)]
+        assert engine.kind_label("programme", plural=True) == "funding programmes"
+        source.rows = []
+        source.number += 1  # the app changed its rows: the next search sees it
+        assert engine.search(need).results == []
+    finally:
+        registry.unregister("programme")
+    assert "programme" not in registry.kinds()
+    with pytest.raises(ValidationError):
+        engine.clean_need({"text": "grant", "kinds": ["programme"]})
+    engine.search(Need(text="grant"))  # the engine drops the kind no longer registered
+    assert "programme" not in engine.engine().versions
