@@ -294,3 +294,15 @@ def test_another_app_registers_its_items_through_one_interface(taxonomy: None) -
         engine.clean_need({"text": "grant", "kinds": ["programme"]})
     engine.search(Need(text="grant"))  # the engine drops the kind no longer registered
     assert "programme" not in engine.engine().versions
+
+
+def test_equal_offers_come_in_id_order_on_this_database(provider: Organisation) -> None:
+    """Run on SQLite and on PostgreSQL (CI runs the suite on both): the same rows give the same order,
+    ties broken by id whatever order the database returns them in."""
+    offers = [cyber_offer(provider, title={"en": "Phishing drill"}) for _ in range(6)]
+    # Changed in another order than created, so the database's natural order is not the id order.
+    for offer in reversed(offers[:3]):
+        catalogue_actions.offer_update(actor=None, offer=offer, data={"title": {"en": "Phishing drill"}})
+    answer = engine.search(Need(text="phishing drill", kinds=("offer",)))
+    assert [r.item.id for r in answer.results] == sorted(o.pk for o in offers)
+    assert len({r.score for r in answer.results}) == 1
