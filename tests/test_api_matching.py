@@ -115,4 +115,6 @@ def test_staff_record_outcomes_and_others_cannot(offer: Offer, personas: Any, to
     assert bad_kind.status_code == 422 and bad_kind.json()["errors"][0]["field"] == "kind"
     bad_decision = advisor.post("/api/v1/match/outcomes", {**payload, "decision": "maybe"}, content_type=JSON)
     assert bad_decision.status_code == 422 and bad_decision.json()["errors"][0]["field"] == "decision"
+    missing = advisor.post("/api/v1/match/outcomes", {**payload, "item_id": 999_999}, content_type=JSON)
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "item_id"
     assert Outcome.objects.count() == 1

@@ -26,9 +26,8 @@ def record_outcome(
     need_text: str = "",
     reason: str = "",
 ) -> Outcome:
-    """Record that a company accepted or declined a proposed item. The item must be one the engine knows
-    (its kind registered, its row existing in the engine's index or not: an archived offer keeps its
-    outcomes)."""
+    """Record that a company accepted or declined a proposed item: one the engine proposes now (a published
+    offer, a live hub…). Outcomes already recorded stay when the item later goes (an archived offer)."""
     errors: dict[str, list[str]] = {}
     if kind not in registry.kinds():
         errors["kind"] = [_("Unknown kind: %(kind)s.") % {"kind": str(kind)[:30]}]
@@ -40,6 +39,13 @@ def record_outcome(
         errors["need_text"] = [_("At most %(limit)d characters.") % {"limit": TEXT_LIMIT}]
     if len(reason or "") > REASON_LIMIT:
         errors["reason"] = [_("At most %(limit)d characters.") % {"limit": REASON_LIMIT}]
+    if not errors:
+        from moselle.matching.engine import engine
+
+        current = engine()
+        current.refresh()
+        if current.index.get((kind, item_id)) is None:
+            errors["item_id"] = [_("No %(kind)s %(id)d is proposed by the engine.") % {"kind": kind, "id": item_id}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -15,6 +15,7 @@ only: you qualify" when the company is one.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ TEXT_LIMIT = 2000  # characters of need text read; a longer text gets a message,
 FACET_LIMIT = 20  # technologies or sectors chosen at once
 RESULT_LIMIT = 50
 FACT_WORDS = 3  # words of the need shown as found in a result's text
-SHORT_WORD = 4  # shorter words are not shown as shared words (articles, "our", "und")
+MATCHING = ("label", "words")  # the reasons that say why an item meets the need (the others say it fits)
 HINT_SHARE = 0.6  # a label read with less than this share of the strongest label's weight is left out
 
 
@@ -156,11 +157,11 @@ def clean_need(data: Mapping[str, Any]) -> Need:
         language = ""
     budget: Decimal | None = None
     raw_budget = data.get("budget")
-    if raw_budget not in (None, ""):
+    if raw_budget not in (None, "") and str(raw_budget).strip().startswith("-"):
+        errors["budget"] = [_("The budget cannot be below zero.")]
+    elif raw_budget not in (None, ""):
         try:
-            budget = Decimal(str(raw_budget).replace(" ", "").replace(",", "."))
-            if not budget.is_finite():
-                raise ArithmeticError
+            budget = parse_budget(str(raw_budget))
         except (ArithmeticError, ValueError):
             errors["budget"] = [_("Give the budget as an amount in euros, e.g. 5000.")]
             budget = None
@@ -182,9 +183,9 @@ def clean_need(data: Mapping[str, Any]) -> Need:
     sme = data.get("sme")
     if sme not in (None, "", True, False):
         sme_text = str(sme).strip().lower()
-        if sme_text in ("true", "1", "yes", "on"):
+        if sme_text in ("true", "1", "yes", "on", "oui", "ja"):
             sme = True
-        elif sme_text in ("false", "0", "no", "off"):
+        elif sme_text in ("false", "0", "no", "off", "non", "nein"):
             sme = False
         else:
             errors["sme"] = [_("Say yes or no.")]
@@ -201,6 +202,28 @@ def clean_need(data: Mapping[str, Any]) -> Need:
         kinds=kinds,
         sme=None if sme in (None, "") else bool(sme),
     )
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:([.,' \u00a0\u202f])\d{3})(?:\1\d{3})*")
+
+
+def parse_budget(text: str) -> Decimal:
+    """An amount in euros as people write it: "5000", "5 000 €", "5.000" and "5,000" (thousands), "1.500,50"
+    and "1,500.50", "2500,5" (a decimal comma). Raises ``ValueError`` when it is none."""
+    value = text.strip().removesuffix("€").removesuffix("EUR").removesuffix("eur").strip().removeprefix("€").strip()
+    number = value
+    last_dot, last_comma = value.rfind("."), value.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:  # both: the later one is the decimal mark
+        decimal_mark = "." if last_dot > last_comma else ","
+        integer, _mark, fraction = value.rpartition(decimal_mark)
+        number = re.sub(r"[.,' \u00a0\u202f]", "", integer) + "." + fraction
+    elif _GROUPED.fullmatch(value):  # "5.000", "5,000", "12 500": grouped thousands
+        number = re.sub(r"[.,' \u00a0\u202f]", "", value)
+    else:
+        number = value.replace(" ", "").replace(",", ".")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", number):
+        raise ValueError(text)
+    return Decimal(number)
 
 
 # --- The process's index ---------------------------------------------------------------------------------
@@ -350,8 +373,11 @@ def rank(
     kinds = list(need.kinds) or [k for k in index.kind_codes]
     for kind in kinds:
         top = index.top(scores, mask, limit, kinds=[kind])
-        if top:
-            answer.by_kind[kind] = [Result(item, score, reasons(item, need, reading, weights)) for score, item in top]
+        # A result is shown with the facts that make it one; a text match on nothing sayable is none.
+        explained = [Result(item, score, reasons(item, need, reading, weights)) for score, item in top]
+        explained = [result for result in explained if any(r.code in MATCHING for r in result.reasons)]
+        if explained:
+            answer.by_kind[kind] = explained
     merged = [result for results in answer.by_kind.values() for result in results]
     merged.sort(key=lambda r: (-r.score, r.item.kind, r.item.id))
     answer.results = merged[:limit]
@@ -393,8 +419,7 @@ def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Map
                 },
             )
         )
-    place_words = {word for name, _codes in reading.places for word in text.words(name)}
-    shared = _shared_words(item, [word for word in reading.words if word not in place_words])
+    shared = _shared_words(item, reading.words)
     if shared:
         found.append(Reason("words", {"words": shared}))
     for name, codes in reading.places:
@@ -408,8 +433,8 @@ def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Map
     language = need.language or reading.language
     if language and language in item.languages:
         found.append(Reason("language", {"language": language}))
-    if item.smes_only:
-        found.append(Reason("sme", {"qualifies": need.sme}))
+    if item.smes_only and need.sme:
+        found.append(Reason("sme", {"qualifies": True}))
     if item.price_kind in ("free", "subsidised"):
         found.append(Reason("price", {"kind": item.price_kind}))
     elif need.budget is not None and item.price_min is not None and item.price_min <= float(need.budget):
@@ -418,12 +443,12 @@ def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Map
 
 
 def _shared_words(item: Item, words: Sequence[str]) -> list[str]:
-    """Up to three of the need's words (of four letters or more) that the item's text uses, rarest first
-    in the need's order."""
+    """Up to three of the need's words (those that can say what it is about) that the item's text uses, in
+    the need's order."""
     own = _own_words(item.text, tuple(item.title.values()))
     shared: list[str] = []
     for word in words:
-        if len(word) >= SHORT_WORD and word in own and word not in shared and word not in _COMMON:
+        if word in own and word not in shared:
             shared.append(word)
     return shared[:FACT_WORDS]
 
@@ -432,15 +457,6 @@ def _shared_words(item: Item, words: Sequence[str]) -> list[str]:
 def _own_words(body: str, titles: tuple[str, ...]) -> frozenset[str]:
     """The words of an item's text and titles (kept for the items most often shown)."""
     return frozenset(text.words(" ".join([body, *titles])))
-
-
-# Words too common to be a reason in themselves.
-_COMMON = {
-    "with", "from", "that", "this", "have", "will", "your", "their", "into", "more", "need", "want", "help",
-    "pour", "avec", "dans", "nous", "notre", "sont", "plus", "leur", "cette", "besoin",
-    "wir", "unsere", "unser", "eine", "einen", "einer", "sind", "mehr", "auch", "oder", "nicht", "haben",
-    "company", "companies", "business", "entreprise", "unternehmen", "firma", "digital", "numerique",
-}  # fmt: skip
 
 
 def kind_label(kind: str, plural: bool = False) -> Any:

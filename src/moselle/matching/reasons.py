@@ -7,9 +7,11 @@ from typing import Any
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from moselle.core.i18n import pick
 from moselle.matching import understanding
+from moselle.matching.text import fold
 
 _LABELS: dict[tuple[str, str], dict[str, str]] = {}
 
@@ -65,10 +67,13 @@ def _render(reason: Any, language: str) -> str:
             return _("%(fact)s (you wrote %(words)s)") % {"fact": said, "words": _quoted(p["because"], lang)}
         return said
     if reason.code == "words":
-        return _("its description uses your words %(words)s") % {"words": _quoted(p["words"], lang)}
+        return ngettext(
+            "its description uses your word %(words)s", "its description uses your words %(words)s", len(p["words"])
+        ) % {"words": _quoted(p["words"], lang)}
     if reason.code == "place":
-        countries = ", ".join(understanding.country_name(code, lang) for code in p["countries"])
-        return _("serves %(countries)s, in the place you named (%(named)s)") % {
+        countries = ", ".join(sorted((understanding.country_name(code, lang) for code in p["countries"]), key=fold))
+        # Items say which countries they serve, not which regions: a region named is read as its countries.
+        return _("serves %(countries)s, where the place you named lies (%(named)s)") % {
             "countries": countries,
             "named": _quoted([p["named"]], lang),
         }
@@ -79,9 +84,7 @@ def _render(reason: Any, language: str) -> str:
     if reason.code == "language":
         return _("works in %(language)s") % {"language": _language_name(p["language"])}
     if reason.code == "sme":
-        if p.get("qualifies") is True:
-            return _("SMEs only: you qualify")
-        return _("for SMEs only")
+        return _("SMEs only: you qualify")
     if reason.code == "price":
         return _("free of charge") if p["kind"] == "free" else _("subsidised")
     if reason.code == "budget":

@@ -98,7 +98,7 @@ class Reading:
 
     labels: dict[str, float]
     countries: set[str]
-    words: list[str]
+    words: list[str]  # the need's words that can say what it is about (no function words, no "help")
     evidence: dict[str, list[str]]  # label -> the terms that matched, for the reasons
     language: str = "en"  # the language the function words tell; "" when none is found
     places: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # (name as written, folded; codes)
@@ -138,6 +138,18 @@ _FUNCTION_WORDS = {
 }  # fmt: skip
 
 
+# Words that say nothing of what a need is about: the function words above and the words of asking.
+STOP_WORDS = frozenset().union(*_FUNCTION_WORDS.values()) | {
+    "a", "i", "my", "me", "you", "your", "will", "into", "more", "help", "looking", "like", "some", "any",
+    "company", "companies", "business", "our", "how", "what", "who", "where", "there", "here",
+    "j", "l", "d", "je", "mon", "ma", "mes", "aide", "aider", "besoin", "voudrions", "voulons", "aimerions",
+    "plus", "entreprise", "societe", "comment", "quoi", "tout", "tous", "tres",
+    "ich", "mein", "meine", "hilfe", "helfen", "brauchen", "mochten", "wollen", "suchen", "firma", "betrieb",
+    "unternehmen", "mehr", "oder", "haben", "sind", "kann", "konnen", "wer", "was", "sehr", "alle",
+    "digital", "digitale", "digitalen", "numerique", "solution", "solutions", "losung", "loesung",
+}  # fmt: skip
+
+
 def language_of(tokens: list[str], default: str = "en") -> str:
     """The language whose function words the text uses most; ``default`` when none is found or two languages
     tie."""
@@ -167,6 +179,9 @@ def read(text: str) -> Reading:
     evidence: dict[str, list[str]] = defaultdict(list)
     counted: set[tuple[str, str]] = set()
     exact = set(tokens)
+    spans = _word_spans(text)
+    aligned = [word for word, _start, _end in spans] == tokens
+    written_as = [text[start:end] for _word, start, end in spans] if aligned else list(tokens)
     # A text whose language is told reads terms of that language and English (the field's words travel);
     # one too short to tell reads every language's terms.
     languages = (lang, "en") if lang and RESTRICT_LANGUAGES else tuple(LANGUAGES)
@@ -181,17 +196,46 @@ def read(text: str) -> Reading:
         # written out in the need.
         written = all(word in exact for word in words(term.folded)) or term.folded in " ".join(tokens)
         weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
-        if term.phrase not in evidence[term.label]:
-            evidence[term.label].append(term.phrase)
-    named = named_places(tokens, lang or "en", text)
+        said = _said(term, tokens, written_as)
+        if said and said not in evidence[term.label]:
+            evidence[term.label].append(said)
+    for label, said_words in evidence.items():
+        # "CNC" says nothing that "CNC machines" does not.
+        evidence[label] = [
+            w
+            for w in said_words
+            if not any(w != other and set(w.split()) <= set(other.split()) for other in said_words)
+        ]
+    named = named_places(tokens, lang, text)
+    place_words = {word for name, _codes in named for word in words(name)}  # places filter; they are no topic
     return Reading(
         labels={label: 1 - math.exp(-w) for label, w in weights.items()},
         countries={code for _name, codes in named for code in codes},
-        words=tokens,
+        words=[token for token in tokens if token not in STOP_WORDS and token not in place_words],
         evidence=dict(evidence),
         language=lang,
         places=named,
     )
+
+
+def _said(term: Term, tokens: list[str], written_as: list[str]) -> str:
+    """The need's own words that matched ``term``, as the need wrote them and in its order: the words whose
+    stem is one of the term's, or the compound that holds it."""
+    wanted = set(term.stems)
+    found: list[str] = []
+    function_words = _FUNCTION_WORDS.get(term.lang, set())
+    for position, token in enumerate(tokens):
+        if token in function_words:
+            continue
+        if stem(token, term.lang) in wanted or (
+            len(token) >= COMPOUND_WORD
+            and token != term.folded
+            and (token.startswith(term.folded) or token.endswith(term.folded))
+        ):
+            word = written_as[position]
+            if word not in found:
+                found.append(word)
+    return " ".join(found)
 
 
 @cache
@@ -233,7 +277,17 @@ def named_places(tokens: list[str], lang: str = "en", text: str = "") -> list[tu
     if [word for word, _start, _end in spans] != tokens:
         spans = []
     named: list[tuple[str, frozenset[str]]] = []
-    for start, size, codes in _place_spans(tokens, lang):
+    if lang:
+        found = _place_spans(tokens, lang)
+    else:  # a text too short to tell its language: a place in any of the three ("in Luxemburg")
+        found, taken = [], set[int]()
+        for each in LANGUAGES:
+            for start, size, codes in _place_spans(tokens, each):
+                if not taken & set(range(start, start + size)):
+                    found.append((start, size, codes))
+                    taken |= set(range(start, start + size))
+        found.sort()
+    for start, size, codes in found:
         name = text[spans[start][1] : spans[start + size - 1][2]] if spans else " ".join(tokens[start : start + size])
         if (name, codes) not in named:
             named.append((name, codes))

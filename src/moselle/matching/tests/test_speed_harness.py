@@ -24,7 +24,7 @@ NEEDS = [
     Need(text="Wir brauchen einen digitalen Zwilling und Robotik für unsere Fertigung in Luxemburg"),
     Need(text="data analytics for agriculture and food", country="FR", language="fr", budget=Decimal(5000)),
     Need(text="blockchain in logistics", country="LU", budget=Decimal(0), sme=False),
-    Need(text="the and for with", language="de"),  # only common words: text relevance alone
+    Need(text="Fahrplan Ergebnisse Werkzeuge", language="de"),  # words of no label: text relevance alone
     Need(technologies=("Cybersecurity",)),  # no text: every score a tie at 1.0, hubs of level 5 first, by id
     Need(text="robots", sectors=("Automotive",), country="DE", sme=True),
 ]
