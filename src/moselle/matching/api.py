@@ -24,6 +24,9 @@ class NeedQuery(Schema):
     )
     sectors: list[str] = Field(default_factory=list, description="Catalogue sectors (ids or names).")
     country: str = Field("", description="ISO 3166 code: only what serves this country and admits its companies.")
+    near: str = Field(
+        "", description="ISO 3166 code of the company's country: what serves it comes first (a preference)."
+    )
     language: str = Field("", description="Two-letter code: only what works in this language.")
     budget: str = Field("", description="EUR: only what is free, subsidised or has a lowest price within it.")
     kinds: list[str] = Field(default_factory=list, description="Kinds to search (offer, provider, hub…); all if empty.")
@@ -32,12 +35,14 @@ class NeedQuery(Schema):
 
 
 class MatchReasonOut(Schema):
-    code: Literal["label", "words", "place", "serves", "eligible", "language", "sme", "price", "budget"] = Field(
-        description="label: a catalogue label it declares (params: dimension, label, level 1-5 or null when "
-        "covered without a level, because: the need's words that pointed to it, chosen); words: words of the "
-        "need its text uses; place: it serves a place the need named (named, countries); serves / eligible: "
-        "the country asked for; language; sme (qualifies: true, false or null); price (kind: free, subsidised); "
-        "budget (from, budget)."
+    code: Literal["label", "words", "place", "serves", "near", "eligible", "language", "sme", "price", "budget"] = (
+        Field(
+            description="label: a catalogue label it declares (params: dimension, label, level 1-5 or null when "
+            "covered without a level, because: the need's words that pointed to it, chosen); words: words of the "
+            "need its text uses; place: it serves a place the need named (named, countries); serves / eligible: "
+            "the country asked for; near: it serves the company's country; language; sme (for SMEs only, and the "
+            "company is one); price (kind: free, subsidised); budget (from, budget)."
+        )
     )
     params: dict[str, Any]
     text: str = Field(description="The reason in words, in the caller's language.")

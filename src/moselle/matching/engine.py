@@ -35,6 +35,7 @@ FACET_LIMIT = 20  # technologies or sectors chosen at once
 RESULT_LIMIT = 50
 FACT_WORDS = 3  # words of the need shown as found in a result's text
 MATCHING = ("label", "words")  # the reasons that say why an item meets the need (the others say it fits)
+NEAR_WEIGHT = 0.3  # added to what serves the company's own country
 HINT_SHARE = 0.6  # a label read with less than this share of the strongest label's weight is left out
 
 
@@ -50,6 +51,7 @@ class Need:
     country: str = ""
     language: str = ""
     budget: Decimal | None = None
+    near: str = ""  # the company's country: a preference, where ``country`` is a condition
     kinds: tuple[str, ...] = ()
     sme: bool | None = None
 
@@ -149,6 +151,13 @@ def clean_need(data: Mapping[str, Any]) -> Need:
         except ValidationError as error:
             errors.update(error.message_dict)
             country = ""
+    near = str(data.get("near") or "").strip()
+    if near:
+        try:
+            near = validation.clean_country(near[:10], field="near")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+            near = ""
     language = str(data.get("language") or "").strip().lower()
     if language and language not in LANGUAGE_CODES:
         errors["language"] = [
@@ -201,6 +210,7 @@ def clean_need(data: Mapping[str, Any]) -> Need:
         budget=budget,
         kinds=kinds,
         sme=None if sme in (None, "") else bool(sme),
+        near=near,
     )
 
 
@@ -370,6 +380,9 @@ def rank(
         answer.message = _("Describe the need in a few words, or choose a technology or a sector.")
         return answer
     scores, mask = index.score(weights, reading.words, filters)
+    if need.near:
+        # What serves the company's own country comes before what is as good further away.
+        scores = scores + NEAR_WEIGHT * index.serving(need.near)
     kinds = list(need.kinds) or [k for k in index.kind_codes]
     for kind in kinds:
         top = index.top(scores, mask, limit, kinds=[kind])
@@ -428,6 +441,8 @@ def reasons(item: Item, need: Need, reading: understanding.Reading, weights: Map
             found.append(Reason("place", {"named": name, "countries": served}))
     if need.country and need.country in item.serves:
         found.append(Reason("serves", {"country": need.country}))
+    elif need.near and need.near in item.serves:
+        found.append(Reason("near", {"country": need.near}))
     if need.country and need.country in item.eligible:
         found.append(Reason("eligible", {"country": need.country}))
     language = need.language or reading.language

@@ -11,13 +11,16 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from moselle.catalogue.forms import language_name, sector_choices
+from moselle.catalogue.forms import by_name, language_name, sector_choices
 from moselle.matching import engine, registry, understanding
 from moselle.organisations.countries import KNOWN_CODES
 from moselle.organisations.forms import technology_choices
 
 INTERFACE_LANGUAGES = ("en", "fr", "de")
 SME_CHOICES = [("", _("not said")), ("yes", _("yes")), ("no", _("no"))]
+# Kinds the engine shows to signed-in people only (``matching/access.py``: the hubs of Europe, as the hub
+# directory shows them); an anonymous visitor is not offered them.
+SIGNED_IN_KINDS = frozenset({"hub"})
 
 
 class _AnyValue:
@@ -37,12 +40,17 @@ class _Choices(_AnyValue, forms.MultipleChoiceField):
 
 def country_choices() -> list[tuple[str, str]]:
     language = (get_language() or "en")[:2]
-    named = sorted(((code, understanding.country_name(code, language)) for code in KNOWN_CODES), key=lambda p: p[1])
+    named = by_name([(code, understanding.country_name(code, language)) for code in KNOWN_CODES])
     return [("", str(_("any country"))), *named]
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    return [(kind, capfirst(str(engine.kind_label(kind, plural=True)))) for kind in registry.kinds()]
+def kind_choices(signed_in: bool = True) -> list[tuple[str, str]]:
+    """One box per registered kind; the kinds for signed-in people only when the person is signed in."""
+    return [
+        (kind, capfirst(str(engine.kind_label(kind, plural=True))))
+        for kind in registry.kinds()
+        if signed_in or kind not in SIGNED_IN_KINDS
+    ]
 
 
 class FindForm(forms.Form):
@@ -73,16 +81,16 @@ class FindForm(forms.Form):
         help_text=_("Some offers are for small and medium-sized enterprises only."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signed_in: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technologies"].choices = technology_choices()  # type: ignore[attr-defined]
+        self.fields["technologies"].choices = by_name(technology_choices())  # type: ignore[attr-defined]
         self.fields["sectors"].choices = sector_choices()  # type: ignore[attr-defined]
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
         self.fields["language"].choices = [  # type: ignore[attr-defined]
             ("", _("any language")),
-            *((code, language_name(code)) for code in INTERFACE_LANGUAGES),
+            *by_name([(code, language_name(code)) for code in INTERFACE_LANGUAGES]),
         ]
-        self.fields["kinds"].choices = kind_choices()  # type: ignore[attr-defined]
+        self.fields["kinds"].choices = kind_choices(signed_in)  # type: ignore[attr-defined]
 
     def need_data(self) -> dict[str, Any]:
         """The form's values as ``engine.clean_need`` takes them."""

@@ -291,6 +291,14 @@ class Index:
             found[slots] = True
         return found
 
+    def serving(self, country: str) -> Floats:
+        """1.0 for every slot that serves ``country``, 0.0 elsewhere."""
+        size = len(self.items)
+        found = np.zeros(size)
+        slots, _values = self.serves.arrays(country)
+        found[slots] = 1.0
+        return found
+
     def fit(self, weights: Mapping[str, float], size: int) -> Floats:
         scores = np.zeros(size)
         for label in sorted(weights):

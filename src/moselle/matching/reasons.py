@@ -79,6 +79,8 @@ def _render(reason: Any, language: str) -> str:
         }
     if reason.code == "serves":
         return _("serves %(country)s") % {"country": understanding.country_name(p["country"], lang)}
+    if reason.code == "near":
+        return _("serves %(country)s, your country") % {"country": understanding.country_name(p["country"], lang)}
     if reason.code == "eligible":
         return _("open to organisations from %(country)s") % {"country": understanding.country_name(p["country"], lang)}
     if reason.code == "language":

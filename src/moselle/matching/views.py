@@ -27,9 +27,9 @@ from moselle.accounts.forms import apply_errors
 from moselle.catalogue.forms import language_name
 from moselle.catalogue.models import Offer
 from moselle.core.i18n import pick
-from moselle.matching import engine, reasons, registry, understanding
+from moselle.matching import engine, reasons, registry, text, understanding
 from moselle.matching.engine import Answer, Need, Result
-from moselle.matching.forms import FindForm
+from moselle.matching.forms import SIGNED_IN_KINDS, FindForm
 from moselle.matching.registry import Item
 from moselle.organisations.models import Organisation
 from moselle.organisations.sme import SME_CLASSES
@@ -58,8 +58,17 @@ class Card:
 @dataclass(frozen=True)
 class Group:
     kind: str
-    heading: str
+    name: str  # "Offers"
     cards: list[Card]
+    capped: bool  # as many as the page shows of a kind: there may be more
+
+    @property
+    def heading(self) -> str:
+        """"Offers (3)" when that is all that was found, "Offers: the 10 best matches" when the page shows
+        no more of the kind (the count is then the cap, not what was found)."""
+        if self.capped:
+            return _("%(kinds)s: the %(count)d best matches") % {"kinds": self.name, "count": len(self.cards)}
+        return f"{self.name} ({len(self.cards)})"
 
 
 def subtitle_of(item: Item) -> str:
@@ -94,12 +103,13 @@ def card_for(result: Result, query: str) -> Card:
     )
 
 
-def groups_of(answer: Answer, query: str) -> list[Group]:
+def groups_of(answer: Answer, query: str, limit: int = RESULTS_PER_KIND) -> list[Group]:
     return [
         Group(
             kind=kind,
-            heading=capfirst(str(engine.kind_label(kind, plural=True))),
+            name=capfirst(str(engine.kind_label(kind, plural=True))),
             cards=[card_for(result, query) for result in results],
+            capped=len(results) >= limit,
         )
         for kind, results in answer.by_kind.items()
         if results
@@ -112,15 +122,19 @@ def _countries(codes: Iterable[str]) -> str:
 
 
 def understood_of(answer: Answer) -> list[tuple[str, list[str]]]:
-    """What the text was read as: each catalogue label with the words that pointed to it, then each place
-    named with the countries it covers."""
+    """What the text was read as: each catalogue label with the words that pointed to it (but for words
+    that only repeat its name: "Cybersecurity", not "Cybersecurity (cybersecurity)"), then each place
+    named, in the language's quotation marks, with the countries it covers."""
+    language = (get_language() or "en")[:2]
     shown = []
     for label, words in answer.understood.items():
         if words:  # a label chosen in the form, not read in the text, is shown by the form itself
             dimension, name = label.split(":", 1)
-            shown.append((reasons.label_name(dimension, name), list(words)))
+            label_name = reasons.label_name(dimension, name)
+            same = {text.fold(label_name), text.fold(name)}
+            shown.append((label_name, [word for word in words if text.fold(word) not in same]))
     for name, codes in answer.places:
-        shown.append((f"“{name}”", [_countries(codes)]))
+        shown.append((reasons._quoted([name], language), [_countries(codes)]))
     return shown
 
 
@@ -186,11 +200,12 @@ def read_need(request: HttpRequest) -> tuple[FindForm, Need | None, str]:
     and the query that carries it. A search that does not say whether the company is an SME takes the
     answer from the person's company."""
     data = request.GET.copy()
+    signed_in = bool(getattr(request.user, "is_authenticated", False))
     if data and "sme" not in data and (company := company_is_sme(request.user)):
         data["sme"] = company
     if not data:
-        return FindForm(initial={"sme": company_is_sme(request.user)}), None, ""
-    form = FindForm(data)
+        return FindForm(initial={"sme": company_is_sme(request.user)}, signed_in=signed_in), None, ""
+    form = FindForm(data, signed_in=signed_in)
     if not form.is_valid():
         return form, None, _query(data)
     try:
@@ -213,9 +228,14 @@ def find_help(request: HttpRequest) -> HttpResponse:
 
 def _find_page(request: HttpRequest, form: FindForm, answer: Answer | None, query: str) -> HttpResponse:
     facets = [name for name in form.fields if name not in ("text", "sme")]
+    signed_in = bool(getattr(request.user, "is_authenticated", False))
     context = {
         "form": form,
         "answer": answer,
+        # Only kinds shown to signed-in people were asked for: say so rather than "nothing matches".
+        "signed_in_kinds_only": bool(
+            answer and not signed_in and answer.need.kinds and set(answer.need.kinds) <= SIGNED_IN_KINDS
+        ),
         "groups": groups_of(answer, query) if answer else [],
         "understood": understood_of(answer) if answer else [],
         # The conditions stay folded away unless one is set or refused.

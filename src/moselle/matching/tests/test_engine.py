@@ -66,6 +66,8 @@ def check_reasons(result: Result, need: Need) -> None:
             assert set(p["words"]) <= set(text.words(need.text))
         elif reason.code == "place":
             assert p["countries"] and set(p["countries"]) <= item.serves
+        elif reason.code == "near":
+            assert p["country"] == need.near and p["country"] in item.serves
         elif reason.code == "serves":
             assert p["country"] == need.country and p["country"] in item.serves
         elif reason.code == "eligible":
@@ -306,3 +308,18 @@ def test_equal_offers_come_in_id_order_on_this_database(provider: Organisation) 
     answer = engine.search(Need(text="phishing drill", kinds=("offer",)))
     assert [r.item.id for r in answer.results] == sorted(o.pk for o in offers)
     assert len({r.score for r in answer.results}) == 1
+
+
+def test_what_serves_the_company_s_country_comes_first_among_equals(provider: Organisation) -> None:
+    far = cyber_offer(provider, countries=["PL"], smes_only=False)
+    near = cyber_offer(provider, countries=["LU"], smes_only=False)
+    need = engine.clean_need({"text": "phishing", "kinds": ["offer"]})
+    assert [r.item.id for r in engine.search(need).results] == [far.pk, near.pk]  # equal: by id
+    nearby = engine.clean_need({"text": "phishing", "kinds": ["offer"], "near": "lu"})
+    found = engine.search(nearby).results
+    assert [r.item.id for r in found] == [near.pk, far.pk]  # a preference: the far one stays
+    check_reasons(found[0], nearby)
+    assert "serves Luxembourg, your country" in [r.text("en") for r in found[0].reasons]
+    with pytest.raises(ValidationError) as refused:
+        engine.clean_need({"text": "phishing", "near": "Atlantis"})
+    assert "near" in refused.value.message_dict
