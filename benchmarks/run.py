@@ -129,8 +129,10 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         print(f"{path:<40} as {email:<26} {len(queries):>3} queries  {rounds / elapsed:8.1f} requests/s")
 
+    import matching_consistency  # beside this file
     import matching_speed  # beside this file: run alone, it takes --offers and --needs-limit
 
+    matching_consistency.measure()
     matching_speed.measure()
 
 
