@@ -14,6 +14,7 @@ from moselle.core.i18n import pick
 from moselle.core.models_taxonomy import CatalogueSector
 from moselle.organisations.forms import COUNTRY_CHOICES, technology_choices
 from moselle.organisations.models import EdihCategory
+from moselle.organisations.normalise import fold
 from moselle.organisations.validation import LANGUAGE_CODES
 
 # An action's error on a translated text goes on the English field of the form.
@@ -28,11 +29,18 @@ def language_name(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(((code, language_name(code)) for code in LANGUAGE_CODES), key=lambda pair: pair[1])
+    return by_name([(code, language_name(code)) for code in LANGUAGE_CODES])
+
+
+def by_name(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Choices in the order of their names as the reader reads them: case and accents folded, so that
+    "Électronique" comes before "Finance" and "Österreich" before "Polen"."""
+    return sorted(choices, key=lambda pair: (fold(str(pair[1])), str(pair[1]), pair[0]))
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    return [(str(s.pk), pick(s.label) or s.name) for s in CatalogueSector.objects.order_by("position", "id")]
+    """The catalogue's sectors, named and sorted in the active language."""
+    return by_name([(str(s.pk), pick(s.label) or s.name) for s in CatalogueSector.objects.order_by("position", "id")])
 
 
 def _lines(values: list[dict[str, str]]) -> str:
@@ -150,13 +158,17 @@ class CatalogueFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country served"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     price = forms.ChoiceField(label=_("Price"), required=False, choices=PRICE_FILTERS)
+    # Set by a provider's "own page" link (``?provider=<id>``); the page names the provider and offers to clear it.
+    provider = forms.IntegerField(
+        label=_("Provider"), required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("any kind")), *Offer.Kind.choices]  # type: ignore[attr-defined]
         self.fields["technology"].choices = [  # type: ignore[attr-defined]
             ("", _("any technology")),
-            *technology_choices(),
+            *by_name(technology_choices()),
         ]
         self.fields["category"].choices = [("", _("any category")), *EdihCategory.choices]  # type: ignore[attr-defined]
         self.fields["country"].choices = COUNTRY_CHOICES  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,12 +58,36 @@ def _query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+def _provider_filter(request: HttpRequest, values: dict[str, Any]) -> dict[str, Any]:
+    """What the page says of a ``?provider=`` filter (a provider's "own page" link): the provider, named
+    only when it has a published offer, and the address of the same list for every provider. An unknown
+    or unpublished provider, or a value that is no id, shows no offer rather than the whole catalogue."""
+    if not request.GET.get("provider", "").strip():
+        return {}
+    provider_id = values.get("provider")
+    offer = (
+        published_offers().select_related("provider").filter(provider_id=provider_id).first() if provider_id else None
+    )
+    everyone = request.GET.copy()
+    for name in ("provider", "page"):
+        everyone.pop(name, None)
+    return {
+        "provider": offer.provider if offer else None,
+        "provider_unknown": offer is None,
+        "every_provider_url": reverse("catalogue_list") + (f"?{everyone.urlencode()}" if everyone else ""),
+    }
+
+
 def catalogue_list(request: HttpRequest) -> HttpResponse:
-    """The public catalogue: published offers, searched and filtered, 30 a page."""
+    """The public catalogue: published offers, searched and filtered, 30 a page; ``?provider=<id>`` keeps
+    one provider's offers and names it."""
     form = CatalogueFilterForm(request.GET or None)
-    offers = with_labels(filter_offers(published_offers(), _checked(form))).order_by("-published_at", "-id")
+    values = _checked(form)
+    shown = _provider_filter(request, values)
+    offers = published_offers().none() if shown.get("provider_unknown") else published_offers()
+    offers = with_labels(filter_offers(offers, values)).order_by("-published_at", "-id")
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "offers": page.object_list, "query": _query(request)}
+    context = {"form": form, "page": page, "offers": page.object_list, "query": _query(request), **shown}
     if getattr(request, "htmx", False):
         return render(request, "catalogue/partials/list_results.html", context)
     return render(request, "catalogue/list.html", context, status=400 if form.errors else 200)

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from moselle.core.i18n import pick
 from moselle.matching import understanding
@@ -41,7 +41,11 @@ def _quoted(words: list[str], language: str = "en") -> str:
 
 
 def _language_name(code: str) -> str:
-    names = {"en": _("English"), "fr": _("French"), "de": _("German")}
+    names = {
+        "en": pgettext("language in a sentence", "English"),
+        "fr": pgettext("language in a sentence", "French"),
+        "de": pgettext("language in a sentence", "German"),
+    }
     return str(names.get(code, code))
 
 

@@ -9,6 +9,7 @@ they may not see is a 404, like an unknown kind.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from moselle.matching.registry import Item
 from moselle.organisations.models import Organisation
 from moselle.organisations.sme import SME_CLASSES
 
-RESULTS_PER_KIND = 10
+RESULTS_PER_KIND = 10  # of each kind, until the person asks for more of one (up to engine.RESULT_LIMIT)
 
 
 # --- What a page shows of a result -------------------------------------------------------------------------
@@ -60,12 +61,21 @@ class Group:
     kind: str
     name: str  # "Offers"
     cards: list[Card]
-    capped: bool  # as many as the page shows of a kind: there may be more
+    capped: bool  # more of the kind were found than the page shows
+    more_url: str = ""  # the same search for this kind only, with more of them
+
+    @property
+    def more(self) -> str:
+        """The words of the link to ``more_url``: "Show up to 50 offers"."""
+        return _("Show up to %(count)d %(kinds)s") % {
+            "count": engine.RESULT_LIMIT,
+            "kinds": engine.kind_label(self.kind, plural=True),
+        }
 
     @property
     def heading(self) -> str:
-        """"Offers (3)" when that is all that was found, "Offers: the 10 best matches" when the page shows
-        no more of the kind (the count is then the cap, not what was found)."""
+        """The group's name and count, "Offers (3)", or "Offers: the 10 best matches" when more were found
+        than the page shows: the count is then the page's cap, not what was found."""
         if self.capped:
             return _("%(kinds)s: the %(count)d best matches") % {"kinds": self.name, "count": len(self.cards)}
         return f"{self.name} ({len(self.cards)})"
@@ -103,17 +113,43 @@ def card_for(result: Result, query: str) -> Card:
     )
 
 
+def more_url(query: str, kind: str) -> str:
+    """The same need, this kind only, as many as the engine gives."""
+    data = QueryDict(query, mutable=True)
+    data.setlist("kinds", [kind])
+    data["limit"] = str(engine.RESULT_LIMIT)
+    return f"{reverse('find_help')}?{data.urlencode()}"
+
+
 def groups_of(answer: Answer, query: str, limit: int = RESULTS_PER_KIND) -> list[Group]:
-    return [
-        Group(
-            kind=kind,
-            name=capfirst(str(engine.kind_label(kind, plural=True))),
-            cards=[card_for(result, query) for result in results],
-            capped=len(results) >= limit,
+    """The results of each kind, at most ``limit`` of them. The answer holds one more of a kind when there
+    are more (``find_help`` asks for one more than it shows), except at the engine's own limit, where the
+    page says "the 50 best" without knowing whether there are more."""
+    groups = []
+    for kind, results in answer.by_kind.items():
+        if not results:
+            continue
+        capped = len(results) > limit or len(results) >= engine.RESULT_LIMIT
+        groups.append(
+            Group(
+                kind=kind,
+                name=capfirst(str(engine.kind_label(kind, plural=True))),
+                cards=[card_for(result, query) for result in results[:limit]],
+                capped=capped,
+                more_url=more_url(query, kind) if capped and limit < engine.RESULT_LIMIT else "",
+            )
         )
-        for kind, results in answer.by_kind.items()
-        if results
-    ]
+    return groups
+
+
+def shown_per_kind(data: QueryDict) -> int:
+    """How many of each kind the page shows: ten, or up to the engine's limit after "show more"; a value
+    that is no number is the default (it is no part of the need, so no error)."""
+    try:
+        asked = int(data.get("limit") or RESULTS_PER_KIND)
+    except ValueError:
+        return RESULTS_PER_KIND
+    return max(RESULTS_PER_KIND, min(asked, engine.RESULT_LIMIT))
 
 
 def _countries(codes: Iterable[str]) -> str:
@@ -189,6 +225,19 @@ def company_is_sme(user: Any) -> str:
     return ""
 
 
+def company_country(user: Any) -> str:
+    """The country of the companies the person belongs to, when they all are in one; "" otherwise. What
+    serves it comes first among equals (a preference, not a condition)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    countries = set(
+        Organisation.objects.filter(
+            pk__in=member_organisation_ids(user), kind_rows__kind=Organisation.Kind.COMPANY, merged_into__isnull=True
+        ).values_list("country", flat=True)
+    )
+    return countries.pop() if len(countries) == 1 else ""
+
+
 def _query(data: QueryDict) -> str:
     kept = data.copy()
     kept.pop("page", None)
@@ -198,7 +247,7 @@ def _query(data: QueryDict) -> str:
 def read_need(request: HttpRequest) -> tuple[FindForm, Need | None, str]:
     """The form, the need it holds (None when there is none or it is refused, the errors then on the form),
     and the query that carries it. A search that does not say whether the company is an SME takes the
-    answer from the person's company."""
+    answer from the person's company, and the company's country as a preference."""
     data = request.GET.copy()
     signed_in = bool(getattr(request.user, "is_authenticated", False))
     if data and "sme" not in data and (company := company_is_sme(request.user)):
@@ -213,6 +262,8 @@ def read_need(request: HttpRequest) -> tuple[FindForm, Need | None, str]:
     except ValidationError as error:
         apply_errors(form, error)
         return form, None, _query(data)
+    if not need.near and (home := company_country(request.user)):
+        need = dataclasses.replace(need, near=home)
     return form, need, _query(data)
 
 
@@ -222,11 +273,15 @@ def read_need(request: HttpRequest) -> tuple[FindForm, Need | None, str]:
 def find_help(request: HttpRequest) -> HttpResponse:
     """Search everything the person may see for a need, results grouped by kind with their reasons."""
     form, need, query = read_need(request)
-    answer = engine.search(need, user=request.user, limit=RESULTS_PER_KIND) if need is not None else None
-    return _find_page(request, form, answer, query)
+    shown = shown_per_kind(request.GET)
+    # One more than is shown, so that a group can say whether there were more.
+    answer = engine.search(need, user=request.user, limit=shown + 1) if need is not None else None
+    return _find_page(request, form, answer, query, shown)
 
 
-def _find_page(request: HttpRequest, form: FindForm, answer: Answer | None, query: str) -> HttpResponse:
+def _find_page(
+    request: HttpRequest, form: FindForm, answer: Answer | None, query: str, shown: int = RESULTS_PER_KIND
+) -> HttpResponse:
     facets = [name for name in form.fields if name not in ("text", "sme")]
     signed_in = bool(getattr(request.user, "is_authenticated", False))
     context = {
@@ -236,7 +291,7 @@ def _find_page(request: HttpRequest, form: FindForm, answer: Answer | None, quer
         "signed_in_kinds_only": bool(
             answer and not signed_in and answer.need.kinds and set(answer.need.kinds) <= SIGNED_IN_KINDS
         ),
-        "groups": groups_of(answer, query) if answer else [],
+        "groups": groups_of(answer, query, shown) if answer else [],
         "understood": understood_of(answer) if answer else [],
         # The conditions stay folded away unless one is set or refused.
         "facets_open": any(form[name].value() for name in facets) or any(n != "text" for n in form.errors),

@@ -84,6 +84,45 @@ def test_a_bad_filter_is_named_and_ignored(client_for: Any, org_a: Organisation)
     assert partial.status_code == 200 and "Some filters were ignored" in partial.content.decode()
 
 
+def test_a_provider_s_own_page_lists_its_published_offers_and_names_it(
+    client_for: Any, org_a: Organisation, org_b: Organisation
+) -> None:
+    mine = make_offer(org_a, "published")
+    make_offer(org_a, "submitted", title={"en": "Secret draft"})
+    make_offer(org_b, "published")
+    client = client_for(None)
+    response = client.get(reverse("catalogue_list"), {"provider": str(org_a.pk), "kind": ""})
+    assert response.status_code == 200
+    assert [offer.pk for offer in response.context["offers"]] == [mine.pk]
+    html = response.content.decode()
+    assert f"The offers of {org_a}." in html and "Secret draft" not in html
+    assert 'href="/catalogue/?kind="' in html and "Show the offers of every provider" in html
+    assert f'type="hidden" name="provider" value="{org_a.pk}"' in html  # kept when other filters change
+    partial = client.get(reverse("catalogue_list"), {"provider": org_a.pk}, headers={"HX-Request": "true"})
+    assert f"The offers of {org_a}." in partial.content.decode()
+
+
+@pytest.mark.parametrize("value", ["999999", "-3", "abc", "1e9", "99999999999999999999"])
+def test_an_unknown_provider_shows_no_offer_and_says_so(client_for: Any, org_a: Organisation, value: str) -> None:
+    make_offer(org_a, "published")
+    response = client_for(None).get(reverse("catalogue_list"), {"provider": value})
+    assert response.status_code in (200, 400)
+    assert list(response.context["offers"]) == []
+    assert "This provider has no published offer in the catalogue." in response.content.decode()
+
+
+def test_a_provider_without_a_published_offer_is_not_named(
+    client_for: Any, org_a: Organisation, org_b: Organisation
+) -> None:
+    make_offer(org_a, "published")
+    make_offer(org_b, "submitted")
+    response = client_for(None).get(reverse("catalogue_list"), {"provider": org_b.pk})
+    assert response.status_code == 200
+    assert list(response.context["offers"]) == []
+    html = response.content.decode()
+    assert "This provider has no published offer in the catalogue." in html and str(org_b) not in html
+
+
 def test_the_list_takes_a_fixed_number_of_queries(client_for: Any, org_a: Organisation) -> None:
     cyber = Technology.objects.create(name="Cybersecurity", label={"en": "Cybersecurity"})
     make_offer(org_a, "published", technologies=[cyber.pk])

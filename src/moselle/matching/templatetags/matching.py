@@ -1,4 +1,6 @@
-"""``{% suggested_for need_text %}``: the few results that best meet a need, with their reasons and a way to
+"""``{{ words|quoted }}``: words in the quotation marks of the active language (“…”, «\u00a0…\u00a0», „…“).
+
+``{% suggested_for need_text %}``: the few results that best meet a need, with their reasons and a way to
 see them all on the "Find help" page, for the pages that hold needs (a company's needs, roadmap actions)::
 
     {% load matching %}
@@ -17,13 +19,20 @@ from django import template
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
-from moselle.matching import engine
+from moselle.matching import engine, reasons
 from moselle.matching.views import card_for
 
 register = template.Library()
 
 SUGGESTED_LIMIT = 3
+
+
+@register.filter
+def quoted(value: Any) -> str:
+    """The text in the quotation marks of the page's language; the page escapes it as any other text."""
+    return reasons._quoted([str(value)], (get_language() or "en")[:2])
 
 
 def _yes_no(value: bool | str | None) -> str:

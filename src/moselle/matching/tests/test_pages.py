@@ -19,7 +19,7 @@ from django.utils import translation
 from moselle.accounts.models import Role
 from moselle.catalogue import actions as catalogue_actions
 from moselle.catalogue.models import Offer
-from moselle.catalogue.tests.factories import offer_data
+from moselle.catalogue.tests.factories import make_offer, offer_data
 from moselle.core.models_taxonomy import CatalogueSector, Technology
 from moselle.organisations import actions as org_actions
 from moselle.organisations.models import Organisation
@@ -159,6 +159,107 @@ def test_the_company_s_size_class_decides_the_sme_default(
     response = find(client, text=PHISHING, kinds="offer")
     assert response.context["form"]["sme"].value() == "no"
     assert [card.id for group in response.context["groups"] for card in group.cards] == [catalogue.offer.pk]
+
+
+def test_anonymous_visitors_are_not_offered_the_hubs(
+    catalogue: Catalogue, client: Client, company_client: Client
+) -> None:
+    offered = [value for value, _label in find(client, text=PHISHING).context["form"].fields["kinds"].choices]
+    assert offered == ["offer", "provider"]
+    assert 'value="hub"' not in find(client, text=PHISHING).content.decode()
+    signed_in = [value for value, _label in find(company_client, text=PHISHING).context["form"].fields["kinds"].choices]
+    assert "hub" in signed_in
+
+
+def test_an_anonymous_search_for_hubs_only_says_hubs_are_for_signed_in_people(
+    catalogue: Catalogue, client: Client, company_client: Client
+) -> None:
+    response = find(client, text=PHISHING, kinds="hub")
+    assert response.status_code == 200
+    assert response.context["groups"] == []
+    html = response.content.decode()
+    assert "The hubs of Europe are shown to signed-in people" in html
+    assert "Nothing matches every condition given" not in html
+    assert f'href="{reverse("account_login")}?next={reverse("find_help")}%3Ftext%3D' in html
+    # Signed in, the same search finds the hub; anonymous with other kinds too, the others are shown.
+    assert [group.kind for group in find(company_client, text=PHISHING, kinds="hub").context["groups"]] == ["hub"]
+    mixed = find(client, text=PHISHING, kinds=["hub", "offer"])
+    assert [group.kind for group in mixed.context["groups"]] == ["offer"]
+    assert "The hubs of Europe are shown to signed-in people" not in mixed.content.decode()
+
+
+def test_a_full_group_says_it_shows_the_best_not_all(catalogue: Catalogue, company_client: Client) -> None:
+    from moselle.matching.views import RESULTS_PER_KIND
+
+    for number in range(RESULTS_PER_KIND - 1):
+        cyber_offer(catalogue.provider, catalogue.cyber, f"Phishing drill number {number}")
+    exactly = find(company_client, text=PHISHING, kinds="offer")  # as many as the page shows, and no more
+    assert f">Offers ({RESULTS_PER_KIND})</h3>" in exactly.content.decode()
+    cyber_offer(catalogue.provider, catalogue.cyber, "One phishing drill too many")
+    response = find(company_client, text=PHISHING)
+    html = response.content.decode()
+    groups = {group.kind: group for group in response.context["groups"]}
+    assert len(groups["offer"].cards) == RESULTS_PER_KIND and groups["offer"].capped
+    assert f">Offers: the {RESULTS_PER_KIND} best matches</h3>" in html
+    assert f"Offers ({RESULTS_PER_KIND})" not in html
+    assert ">Providers (1)</h3>" in html and ">Hubs (1)</h3>" in html
+    more = reverse("find_help") + "?" + urlencode({"text": PHISHING, "kinds": "offer", "limit": 50})
+    assert f'href="{more}">Show up to 50 offers</a>'.replace("&", "&amp;") in html
+    assert "Show up to 50 providers" not in html
+    everything = find(company_client, text=PHISHING, kinds="offer", limit="50")
+    assert [group.kind for group in everything.context["groups"]] == ["offer"]
+    assert f">Offers ({RESULTS_PER_KIND + 1})</h3>" in everything.content.decode()
+    assert "Show up to" not in everything.content.decode()
+    for limit in ("abc", "-4", "1000000"):  # no part of the need: the page's own default or cap, no error
+        assert find(company_client, text=PHISHING, kinds="offer", limit=limit).status_code == 200
+    assert len(find(company_client, text=PHISHING, kinds="offer", limit="x").context["groups"][0].cards) == 10
+
+
+def test_the_need_and_the_places_are_quoted_in_the_language_s_marks(
+    catalogue: Catalogue, make_user: Any, client_for: Any, org_b: Organisation
+) -> None:
+    path = result_path("offer", catalogue.offer.pk, text="phishing")
+    assert "Your need: “phishing”" in client_for(None).get(path).content.decode()
+    marked = client_for(None).get(result_path("offer", catalogue.offer.pk, text="<b>phishing</b>"))
+    assert "Your need: “&lt;b&gt;phishing&lt;/b&gt;”" in marked.content.decode()
+    for language, marks in (("fr", "«\u00a0phishing\u00a0»"), ("de", "„phishing“")):
+        html = client_for(make_user(Role.COMPANY_MEMBER, org_b, language=language)).get(path).content.decode()
+        with translation.override(language):
+            said = translation.gettext("Your need:")
+        assert f"{said} {marks}" in html and "“phishing”" not in html
+    french = client_for(make_user(Role.COMPANY_MEMBER, org_b, language="fr"))
+    understood = find(french, text="Du phishing dans la Grande Région").context["understood"]
+    assert any(label.startswith("«\u00a0") and label.endswith("\u00a0»") for label, _words in understood)
+
+
+def test_what_was_read_does_not_repeat_the_label_s_name(catalogue: Catalogue, company_client: Client) -> None:
+    response = find(company_client, text="Cybersecurity for our plant, against phishing")
+    understood = dict(response.context["understood"])
+    assert "cybersecurity" not in [word.casefold() for word in understood["Cybersecurity"]]
+    assert "(cybersecurity" not in response.content.decode().casefold()
+
+
+def test_the_choices_are_sorted_by_their_names_in_the_reader_s_language(
+    catalogue: Catalogue, make_user: Any, client_for: Any, org_b: Organisation
+) -> None:
+    Technology.objects.create(name="Zeta", label={"en": "Zeta", "fr": "Électronique"}, position=0)
+    Technology.objects.create(name="Alpha", label={"en": "Alpha", "fr": "Fabrication"}, position=1)
+    CatalogueSector.objects.create(name="Aerospace", label={"en": "Aerospace", "de": "Luft- und Raumfahrt"})
+    CatalogueSector.objects.create(name="Energy", label={"en": "Energy", "de": "Energie"})
+
+    def names(language: str, field: str) -> list[str]:
+        client = client_for(make_user(Role.COMPANY_MEMBER, org_b, language=language))
+        form = client.get(reverse("find_help")).context["form"]
+        return [str(label) for value, label in form.fields[field].choices if value]
+
+    technologies = names("fr", "technologies")
+    assert technologies.index("Électronique") < technologies.index("Fabrication")
+    assert names("en", "technologies")[:2] == ["Alpha", "Cybersecurity"]
+    sectors = names("de", "sectors")
+    assert sectors == sorted(sectors, key=lambda name: name.casefold())
+    countries = names("de", "country")
+    assert countries.index("Norwegen") < countries.index("Österreich") < countries.index("Polen")
+    assert names("fr", "country")[:2] == ["Albanie", "Allemagne"]
 
 
 # --- Bad input --------------------------------------------------------------------------------------------
@@ -311,3 +412,29 @@ def test_the_component_renders_nothing_for_an_empty_or_refused_need(catalogue: C
     assert _render("   ", AnonymousUser()).strip() == ""
     assert _render(PHISHING, AnonymousUser(), ' kinds="miracle"').strip() == ""
     assert "Cyber Hub Lorraine" not in _render(PHISHING, AnonymousUser())
+
+
+def test_a_company_member_sees_what_serves_its_country_first(db: Any, make_user: Any) -> None:
+    from moselle.core.taxonomy import seed_taxonomy
+
+    seed_taxonomy()
+    provider = org_actions.organisation_create(
+        actor=None, name="Far and Near", country="DE", details={"kinds": ["technology_provider"]}
+    )
+    far = make_offer(
+        provider, Offer.Status.PUBLISHED, technologies=["Cybersecurity"], countries=["PL"], smes_only=False
+    )
+    near = make_offer(
+        provider, Offer.Status.PUBLISHED, technologies=["Cybersecurity"], countries=["LU"], smes_only=False
+    )
+    company = org_actions.organisation_create(
+        actor=None, name="Lux Company", country="LU", details={"kinds": ["company"]}
+    )
+    member = make_user(Role.COMPANY_MEMBER, company)
+    client = Client()
+    client.force_login(member)
+    html = client.get("/find/", {"text": "phishing", "kinds": "offer"}).content.decode()
+    assert html.index(f"/find/offer/{near.pk}/") < html.index(f"/find/offer/{far.pk}/")
+    assert "serves Luxembourg, your country" in html
+    anonymous = Client().get("/find/", {"text": "phishing", "kinds": "offer"}).content.decode()
+    assert anonymous.index(f"/find/offer/{far.pk}/") < anonymous.index(f"/find/offer/{near.pk}/")
