@@ -144,20 +144,18 @@ def clean_need(data: Mapping[str, Any]) -> Need:
 
     technologies = names("technologies", Technology, _("technology"))
     sectors = names("sectors", CatalogueSector, _("sector"))
-    country = str(data.get("country") or "").strip()
-    if country:
+
+    def country_of(field_name: str) -> str:
+        value = str(data.get(field_name) or "").strip()
+        if not value:
+            return ""
         try:
-            country = validation.clean_country(country[:10], field="country")
+            return validation.clean_country(value[:10], field=field_name)
         except ValidationError as error:
             errors.update(error.message_dict)
-            country = ""
-    near = str(data.get("near") or "").strip()
-    if near:
-        try:
-            near = validation.clean_country(near[:10], field="near")
-        except ValidationError as error:
-            errors.update(error.message_dict)
-            near = ""
+            return ""
+
+    country, near = country_of("country"), country_of("near")
     language = str(data.get("language") or "").strip().lower()
     if language and language not in LANGUAGE_CODES:
         errors["language"] = [

@@ -21,7 +21,7 @@ The offers of the catalogue, the providers and the hubs are registered by the ma
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -113,7 +113,3 @@ def kinds() -> list[str]:
 
 def source(kind: str) -> Source | None:
     return _SOURCES.get(kind)
-
-
-def items_of(values: Iterable[Item]) -> dict[tuple[str, int], Item]:
-    return {item.key: item for item in values}
