@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "moselle.assessments",
     "moselle.catalogue",
     "moselle.matching",
+    "moselle.journeys",
 ]
 
 MIDDLEWARE = [
