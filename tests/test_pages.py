@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.test import Client
 
+from moselle.accounts.demo import DEMO_PEOPLE
 from moselle.accounts.models import Role
 from moselle.core.models import AuditEntry
 from moselle.organisations.models import HubProfile, HubService, HubTarget, Organisation
@@ -71,7 +72,7 @@ def test_demo_is_idempotent_and_flagged(hub: HubProfile) -> None:
         call_command("demo", stdout=quiet)
         count = User.objects.count()
         call_command("demo", stdout=quiet)
-    assert User.objects.count() == count == 7
+    assert User.objects.count() == count == len(DEMO_PEOPLE)
     assert not User.objects.filter(is_demo=False).exists()
 
 

@@ -11,12 +11,14 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from moselle.accounts import actions
 from moselle.accounts.models import Membership, Role
@@ -25,6 +27,8 @@ from moselle.assessments import actions as assessment_actions
 from moselle.catalogue.tests.factories import make_offer, offer_data
 from moselle.core import files
 from moselle.core.models import EmailLog
+from moselle.journeys import actions as journey_actions
+from moselle.journeys.models import Case
 from moselle.organisations import actions as org_actions
 from moselle.organisations import imports
 from moselle.organisations.models import HubService
@@ -235,6 +239,90 @@ def submitted_offer_in_a(w: World) -> dict[str, Any]:
     return {"offer_id": make_offer(w.org_a, "submitted").pk}
 
 
+# The company's journey: each factory makes a fresh case (or what hangs on one) of organisation A.
+def _advisor(w: World) -> Any:
+    return w.personas.hub_advisor
+
+
+def case_in_a(w: World) -> dict[str, Any]:
+    case = journey_actions.case_open(actor=None, organisation=w.org_a, title="Digital plan", owner=_advisor(w))
+    return {"case_id": case.pk}
+
+
+def case_in_triage_for_a(w: World) -> dict[str, Any]:
+    return {"case_id": journey_actions.case_open(actor=None, organisation=w.org_a, title="Met at a fair").pk}
+
+
+def assessed_case_in_a(w: World) -> dict[str, Any]:
+    submitted_in_a(w)
+    return case_in_a(w)
+
+
+def _need(w: World) -> Any:
+    case = Case.objects.get(pk=case_in_a(w)["case_id"])
+    return journey_actions.need_create(actor=_advisor(w), case=case, data={"title": "Cloud accounting", "gap": "30"})
+
+
+def need_in_a(w: World) -> dict[str, Any]:
+    return {"need_id": _need(w).pk}
+
+
+def case_with_a_need_in_a(w: World) -> dict[str, Any]:
+    return {"case_id": _need(w).case_id}
+
+
+def _roadmap(w: World) -> Any:
+    need = _need(w)
+    return journey_actions.roadmap_draft(actor=_advisor(w), case=need.case)
+
+
+def roadmap_in_a(w: World) -> dict[str, Any]:
+    return {"roadmap_id": _roadmap(w).pk}
+
+
+def roadmap_action_in_a(w: World) -> dict[str, Any]:
+    return {"action_id": _roadmap(w).actions.get().pk}
+
+
+def _referral(w: World, *, done: bool = False) -> Any:
+    provider = _registered("Provider", kinds=["technology_provider"])
+    referral = journey_actions.referral_propose(actor=_advisor(w), organisation=w.org_a, recipient=provider)
+    journey_actions.referral_consent(actor=w.personas.plain_a, referral=referral, shared=["profile", "need"])
+    if done:
+        journey_actions.referral_move(actor=_advisor(w), referral=referral, status="accepted")
+        journey_actions.referral_move(actor=_advisor(w), referral=referral, status="done", note="Delivered")
+    return referral
+
+
+def referral_in_a(w: World) -> dict[str, Any]:
+    return {"referral_id": _referral(w).pk}
+
+
+def done_referral_in_a(w: World) -> dict[str, Any]:
+    return {"referral_id": _referral(w, done=True).pk}
+
+
+def task_for_the_advisor(w: World) -> dict[str, Any]:
+    task = journey_actions.task_create(
+        actor=None, title="Call back", assignee=_advisor(w), due_on=timezone.localdate() + timedelta(days=3)
+    )
+    return {"task_id": task.pk}
+
+
+def _due() -> str:
+    return (timezone.localdate() + timedelta(days=10)).isoformat()
+
+
+request_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "name": "Anne Schmit",
+    "email": "anne@example.org",
+    "organisation_name": "Boulangerie Schmit",
+    "country": "LU",
+    "message": "Too much bread thrown away.",
+    "privacy_notice": True,
+}
+
+
 @dataclass
 class Entry:
     """Expected status per persona; anyone not listed gets ``default``."""
@@ -341,6 +429,69 @@ PAGES: dict[str, Entry] = {
     # signed-in people, a 404 for anonymous visitors.
     "find_help": Entry(ok(PERSONAS), 200, anonymous=200),
     "find_result": Entry(ok(EVERYONE_LOGGED_IN), 404, make=hub_result, anonymous=404),
+    # The company's journey. Anyone asks for help; hub staff triage, move, draft and plan; A's members see
+    # A's cases, needs and roadmap, agree the roadmap, consent to share and rate; the timeline and the tasks
+    # are the hub's. A referral's recipient (no persona here) sees it once the company consented.
+    "request_help": Entry(ok(PERSONAS), 200, anonymous=200),
+    "request_help_sent": Entry(ok(PERSONAS), 200, anonymous=200),
+    "case_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "case_create": Entry(ok(STAFF), 404),
+    "triage_queue": Entry(ok(STAFF), 404),
+    "pipeline_board": Entry(ok(STAFF), 404),
+    "case_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=case_in_a),
+    "case_triage": Entry(
+        ok(STAFF, 302), 404, "post", case_in_triage_for_a, lambda w: {"owner": w.personas.hub_advisor.pk}
+    ),
+    "case_move": Entry(ok(STAFF, 302), 404, "post", case_in_a, lambda w: {"stage": "inspire"}),
+    "case_close": Entry(ok(STAFF, 302), 404, "post", case_in_a, lambda w: {"reason": "completed"}),
+    "case_update": Entry(ok(STAFF, 302), 404, "post", case_in_a, lambda w: {"next_step": "Call back"}),
+    "case_needs": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=case_in_a),
+    "needs_draft": Entry(ok(STAFF, 302), 404, "post", assessed_case_in_a),
+    "needs_chart": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=case_in_a),
+    "need_edit": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=need_in_a),
+    "need_prioritise": Entry(
+        ok(STAFF, 302), 404, "post", need_in_a, lambda w: {"priority": "10", "reason": "The board's wish"}
+    ),
+    "roadmap_draft": Entry(ok(STAFF, 302), 404, "post", case_with_a_need_in_a),
+    "roadmap_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=roadmap_in_a),
+    "roadmap_print": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=roadmap_in_a),
+    # Only the company agrees its roadmap: hub staff are refused by the action (400), others see nothing.
+    "roadmap_agree": Entry({**ok(A_MEMBERS, 302), **ok(STAFF, 400)}, 404, "post", roadmap_in_a),
+    "roadmap_action_create": Entry(
+        ok(STAFF, 302),
+        404,
+        "post",
+        roadmap_in_a,
+        lambda w: {
+            "title": "Train the team",
+            "horizon": "0-3",
+            "owner_kind": "company",
+            "status": "planned",
+            "due_on": _due(),
+        },
+    ),
+    "roadmap_action_edit": Entry(ok(STAFF), 404, make=roadmap_action_in_a),
+    "roadmap_action_delete": Entry(ok(STAFF, 302), 404, "post", roadmap_action_in_a),
+    "referral_inbox": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    # Without ?organisation= there is nobody to refer.
+    "referral_create": Entry({}, 404),
+    "referral_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=referral_in_a),
+    "referral_consent": Entry(
+        ok([*STAFF, *A_MEMBERS], 302),
+        404,
+        "post",
+        referral_in_a,
+        lambda w: {"shared": ["profile", "need"], "given": "1", "email": "paper@example.org"},
+    ),
+    "referral_move": Entry(
+        ok([*STAFF, *A_MEMBERS], 302), 404, "post", referral_in_a, lambda w: {"status": "withdrawn"}
+    ),
+    "referral_rate": Entry(
+        {**ok(A_MEMBERS, 302), **ok(STAFF, 400)}, 404, "post", done_referral_in_a, lambda w: {"satisfaction": "4"}
+    ),
+    "organisation_timeline": Entry(ok(STAFF), 404, make=org_a),
+    "my_tasks": Entry(ok(STAFF), 404),
+    "task_done": Entry(ok(STAFF, 302), 404, "post", task_for_the_advisor),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -465,6 +616,66 @@ API: dict[tuple[str, str], Entry] = {
         "post",
         data=lambda w: {"kind": "hub", "item_id": _registered("Hub", kinds=["hub"]).pk, "decision": "declined"},
     ),
+    # The company's journey, under the pages' rules.
+    ("post", "/requests"): Entry(ok(AUTHENTICATED, 201), 404, "post", data=request_data),
+    ("get", "/cases"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/cases/{case_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=case_in_a),
+    ("post", "/cases"): Entry(
+        ok(STAFF, 201), 404, "post", data=lambda w: {"organisation_id": w.org_a.pk, "title": "Quick entry"}
+    ),
+    ("post", "/cases/{case_id}/triage"): Entry(
+        ok(STAFF), 404, "post", case_in_triage_for_a, lambda w: {"owner_id": w.personas.hub_advisor.pk}
+    ),
+    ("post", "/cases/{case_id}/move"): Entry(ok(STAFF), 404, "post", case_in_a, lambda w: {"stage": "inspire"}),
+    ("post", "/cases/{case_id}/close"): Entry(ok(STAFF), 404, "post", case_in_a, lambda w: {"reason": "completed"}),
+    ("get", "/cases/{case_id}/needs"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=case_in_a),
+    ("post", "/cases/{case_id}/needs/draft"): Entry(ok(STAFF), 404, "post", assessed_case_in_a),
+    ("post", "/cases/{case_id}/needs"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", case_in_a, lambda w: {"title": "Shop", "gap": "40", "importance": 4}
+    ),
+    ("patch", "/needs/{need_id}"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "patch", need_in_a, lambda w: {"importance": 4}
+    ),
+    ("post", "/needs/{need_id}/priority"): Entry(
+        ok(STAFF), 404, "post", need_in_a, lambda w: {"priority": "10", "reason": "The board's wish"}
+    ),
+    ("post", "/cases/{case_id}/roadmap"): Entry(ok(STAFF), 404, "post", case_with_a_need_in_a),
+    ("get", "/roadmaps/{roadmap_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=roadmap_in_a),
+    ("post", "/roadmaps/{roadmap_id}/agree"): Entry({**ok(A_MEMBERS), **ok(STAFF, 422)}, 404, "post", roadmap_in_a),
+    ("post", "/roadmaps/{roadmap_id}/actions"): Entry(
+        ok(STAFF, 201), 404, "post", roadmap_in_a, lambda w: {"title": "Train", "horizon": "0-3", "due_on": _due()}
+    ),
+    ("patch", "/roadmap-actions/{action_id}"): Entry(
+        ok(STAFF), 404, "patch", roadmap_action_in_a, lambda w: {"status": "in_progress"}
+    ),
+    ("get", "/referrals"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/referrals/{referral_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=referral_in_a),
+    ("post", "/referrals"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201),
+        404,
+        "post",
+        data=lambda w: {
+            "organisation_id": w.org_a.pk,
+            "recipient_id": _registered("Provider", kinds=["technology_provider"]).pk,
+        },
+    ),
+    # The company consents on the web; hub staff record a consent given on paper (method and e-mail).
+    ("post", "/referrals/{referral_id}/consent"): Entry(
+        {**ok(A_MEMBERS), **ok(STAFF, 422)}, 404, "post", referral_in_a, lambda w: {"shared": ["profile"]}
+    ),
+    ("post", "/referrals/{referral_id}/move"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "post", referral_in_a, lambda w: {"status": "withdrawn"}
+    ),
+    ("post", "/referrals/{referral_id}/rate"): Entry(
+        {**ok(A_MEMBERS), **ok(STAFF, 422)}, 404, "post", done_referral_in_a, lambda w: {"satisfaction": 4}
+    ),
+    ("get", "/organisations/{organisation_id}/activities"): Entry(ok(STAFF), 404, make=org_a),
+    ("post", "/organisations/{organisation_id}/activities"): Entry(
+        ok(STAFF, 201), 404, "post", org_a, lambda w: {"kind": "call", "summary": "Talked about ERP"}
+    ),
+    ("get", "/tasks"): Entry(ok(STAFF), 404),
+    ("post", "/tasks"): Entry(ok(STAFF, 201), 404, "post", data=lambda w: {"title": "Call back", "due_on": _due()}),
+    ("post", "/tasks/{task_id}/done"): Entry(ok(STAFF), 404, "post", task_for_the_advisor),
 }
 
 
@@ -571,8 +782,8 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
             kwargs = entry.make(world)
             url = reverse(name, kwargs=kwargs)
             b_status = _call(world.client(B[role]), entry.method, url, entry.data(world), is_api=False).status_code
-            if name.startswith("hub_"):
-                assert a_status == b_status == 404
+            if name.startswith("hub_") or not set(entry.allowed) & set(A_MEMBERS):
+                assert a_status == b_status == 404, (name, role, a_status, b_status)
             else:
                 assert a_status in (200, 302), (name, role, a_status)
                 assert b_status == 404, (name, role, b_status)

@@ -103,6 +103,7 @@ def _mount() -> None:
     from moselle.catalogue.api import router as catalogue_router
     from moselle.core.api import router as core_router
     from moselle.core.api_taxonomy import router as taxonomy_router
+    from moselle.journeys.api import router as journeys_router
     from moselle.matching.api import router as matching_router
     from moselle.organisations.api import router as organisations_router
     from moselle.organisations.api_registry import router as registry_router
@@ -115,6 +116,7 @@ def _mount() -> None:
     api.add_router("/", assessments_router)
     api.add_router("/", catalogue_router)
     api.add_router("/", matching_router)
+    api.add_router("/", journeys_router)
 
 
 _mount()

@@ -9,6 +9,10 @@ from moselle.assessments import views as assessments
 from moselle.assessments import views_exports as assessment_exports
 from moselle.catalogue import views as catalogue
 from moselle.core import views as core
+from moselle.journeys import views as journeys
+from moselle.journeys import views_needs as journey_needs
+from moselle.journeys import views_referrals as referrals
+from moselle.journeys import views_roadmaps as roadmaps
 from moselle.matching import views as matching
 from moselle.organisations import views as organisations
 from moselle.organisations import views_imports as imports
@@ -65,6 +69,38 @@ urlpatterns = [
     path("find/<slug:kind>/<int:item_id>/", matching.find_result, name="find_result"),
     path("hubs/", registry.hub_directory, name="hub_directory"),
     path("hubs/<int:organisation_id>/", registry.directory_hub, name="directory_hub"),
+    path("help/", journeys.request_help, name="request_help"),
+    path("help/sent/", journeys.request_help_sent, name="request_help_sent"),
+    path("cases/", journeys.case_list, name="case_list"),
+    path("cases/new/", journeys.case_create, name="case_create"),
+    path("cases/triage/", journeys.triage_queue, name="triage_queue"),
+    path("cases/board/", journeys.pipeline_board, name="pipeline_board"),
+    path("cases/<int:case_id>/", journeys.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/triage/", journeys.case_triage, name="case_triage"),
+    path("cases/<int:case_id>/move/", journeys.case_move, name="case_move"),
+    path("cases/<int:case_id>/close/", journeys.case_close, name="case_close"),
+    path("cases/<int:case_id>/next-step/", journeys.case_update, name="case_update"),
+    path("cases/<int:case_id>/needs/", journey_needs.case_needs, name="case_needs"),
+    path("cases/<int:case_id>/needs/draft/", journey_needs.needs_draft, name="needs_draft"),
+    path("cases/<int:case_id>/needs/chart.svg", journey_needs.needs_chart, name="needs_chart"),
+    path("needs/<int:need_id>/", journey_needs.need_edit, name="need_edit"),
+    path("needs/<int:need_id>/priority/", journey_needs.need_prioritise, name="need_prioritise"),
+    path("cases/<int:case_id>/roadmap/draft/", roadmaps.roadmap_draft, name="roadmap_draft"),
+    path("roadmaps/<int:roadmap_id>/", roadmaps.roadmap_detail, name="roadmap_detail"),
+    path("roadmaps/<int:roadmap_id>/print/", roadmaps.roadmap_print, name="roadmap_print"),
+    path("roadmaps/<int:roadmap_id>/agree/", roadmaps.roadmap_agree, name="roadmap_agree"),
+    path("roadmaps/<int:roadmap_id>/actions/new/", roadmaps.action_create, name="roadmap_action_create"),
+    path("roadmap-actions/<int:action_id>/", roadmaps.action_edit, name="roadmap_action_edit"),
+    path("roadmap-actions/<int:action_id>/delete/", roadmaps.action_delete, name="roadmap_action_delete"),
+    path("referrals/", referrals.referral_inbox, name="referral_inbox"),
+    path("referrals/new/", referrals.referral_create, name="referral_create"),
+    path("referrals/<int:referral_id>/", referrals.referral_detail, name="referral_detail"),
+    path("referrals/<int:referral_id>/consent/", referrals.referral_consent, name="referral_consent"),
+    path("referrals/<int:referral_id>/move/", referrals.referral_move, name="referral_move"),
+    path("referrals/<int:referral_id>/rate/", referrals.referral_rate, name="referral_rate"),
+    path("organisations/<int:organisation_id>/timeline/", journeys.organisation_timeline, name="organisation_timeline"),
+    path("tasks/", journeys.my_tasks, name="my_tasks"),
+    path("tasks/<int:task_id>/done/", journeys.task_done, name="task_done"),
     path("files/<int:file_id>/", core.file_download, name="file_download"),
     path("hub/people/", accounts.hub_people, name="hub_people"),
     path("hub/privacy/", accounts.hub_privacy, name="hub_privacy"),

@@ -16,6 +16,7 @@ from moselle.accounts.models import Membership, Role, User
 from moselle.organisations.access import own_hub
 from moselle.organisations.demo import (
     FEATURED_COMPANY,
+    FEATURED_NEWCOMER,
     FEATURED_OBSERVER,
     FEATURED_PARTNER,
     FEATURED_PROVIDER,
@@ -48,6 +49,7 @@ DEMO_PEOPLE = [
         language="de",
     ),
     DemoPerson("company@demo.moselle.lu", "Paul Hoffmann", Role.COMPANY_MEMBER, FEATURED_COMPANY, True),
+    DemoPerson("bakery@demo.moselle.lu", "Claire Reuter", Role.COMPANY_MEMBER, FEATURED_NEWCOMER, True, language="fr"),
     DemoPerson("provider@demo.moselle.lu", "Sofia Rossi", Role.PROVIDER_MEMBER, FEATURED_PROVIDER, True),
     DemoPerson("observer@demo.moselle.lu", "Jean Klein", Role.OBSERVER, FEATURED_OBSERVER),
     DemoPerson(

@@ -240,6 +240,16 @@ def assessment_submit(*, actor: Any, assessment: Assessment, taken_on: date | No
             after=audit.snapshot(locked, fields=_AUDITED),
             organisation_id=locked.organisation_id,
         )
+        from moselle.journeys.actions import activity_record
+
+        activity_record(
+            organisation=locked.organisation,
+            kind="assessment",
+            verb="assessment_submitted",
+            target=locked,
+            actor=actor,
+            summary=locked.stage,
+        )
     return result
 
 

@@ -123,6 +123,7 @@ def load_demo_assessments(*, seed: int = registry_demo.DEFAULT_SEED) -> DemoAsse
     companies = list(
         Organisation.objects.filter(is_demo=True, kind_rows__kind=Organisation.Kind.COMPANY, merged_into__isnull=True)
         .exclude(kind_rows__kind=Organisation.Kind.PUBLIC_BODY)
+        .exclude(name=registry_demo.FEATURED_NEWCOMER)  # left to start from scratch
         .select_related("primary_nace__parent__parent__parent")
         .order_by("name")
         .distinct()

@@ -8,4 +8,8 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Company journeys")
 
     def ready(self) -> None:
+        from moselle.core import due_work
         from moselle.journeys import privacy  # noqa: F401  (registers the exporter and eraser)
+        from moselle.journeys.actions import tasks
+
+        due_work.register("task reminders", lambda: tasks.tasks_remind())

@@ -472,6 +472,34 @@ class ReferralMove(models.Model):
         return f"{self.referral_id}: {self.from_status or '-'} > {self.to_status}"
 
 
+# What a timeline entry says happened, by code; ``%(detail)s`` is the entry's ``summary`` (a stage, a title,
+# an organisation's name, never a person's data). An app that adds entries adds its codes here.
+VERBS = {
+    "requested": _("asked the hub for help"),
+    "opened": _("case opened"),
+    "triaged": _("case taken on by an advisor"),
+    "closed": _("case closed"),
+    "moved": _("case moved to %(detail)s"),
+    "needs_drafted": _("needs drafted from the assessment"),
+    "need_added": _("need added: %(detail)s"),
+    "roadmap_drafted": _("roadmap drafted"),
+    "action_added": _("roadmap action added: %(detail)s"),
+    "action_changed": _("roadmap action changed: %(detail)s"),
+    "roadmap_agreed": _("roadmap agreed, version %(detail)s"),
+    "referral_proposed": _("referral proposed to %(detail)s"),
+    "consent_given": _("consent given to share the file with %(detail)s"),
+    "consent_withdrawn": _("consent to share the file with %(detail)s withdrawn"),
+    "referral_accepted": _("referral accepted by %(detail)s"),
+    "referral_declined": _("referral declined by %(detail)s"),
+    "referral_in_progress": _("work started by %(detail)s"),
+    "referral_done": _("referral completed by %(detail)s"),
+    "referral_withdrawn": _("referral to %(detail)s withdrawn"),
+    "referral_rated": _("referral rated %(detail)s out of 5"),
+    "assessment_submitted": _("maturity assessment %(detail)s submitted"),
+    "logged": "%(detail)s",  # the advisor's own words
+}
+
+
 class Activity(models.Model):
     """One entry of an organisation's timeline. It names what happened and points at the row it concerns
     (``target_type``, ``target_id``); it never copies personal data."""
@@ -517,6 +545,13 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.verb}"
+
+    def text(self) -> str:
+        """What happened, in the reader's language."""
+        detail = self.summary
+        if self.verb == "moved" and detail in Stage.values:
+            detail = str(Stage(detail).label)
+        return str(VERBS.get(self.verb, self.verb)) % {"detail": detail}
 
 
 class Task(models.Model):

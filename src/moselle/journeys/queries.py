@@ -24,6 +24,7 @@ def suggestions(
     organisation: Organisation | None,
     user: Any,
     limit: int = SUGGESTION_LIMIT,
+    refresh: bool = True,
 ) -> list[engine.Result]:
     """What the matching engine proposes for a need or an action: offers and providers that declare one of
     its ``technologies`` (a suggestion always shares one with it), ranked for its ``text`` as well, those
@@ -37,18 +38,21 @@ def suggestions(
         kinds=SUGGESTION_KINDS,
         near=organisation.country if organisation is not None else "",
     )
-    answer = engine.search(need, user=user, limit=engine.RESULT_LIMIT)
+    answer = engine.search(need, user=user, limit=engine.RESULT_LIMIT, refresh=refresh)
     wanted = {f"technology:{name}" for name in names}
     return [result for result in answer.results if wanted & set(result.item.labels)][:limit]
 
 
-def action_suggestions(action: RoadmapAction, *, user: Any, limit: int = SUGGESTION_LIMIT) -> list[engine.Result]:
+def action_suggestions(
+    action: RoadmapAction, *, user: Any, limit: int = SUGGESTION_LIMIT, refresh: bool = True
+) -> list[engine.Result]:
     return suggestions(
         technologies=[t.name for t in action.technologies.all()],
         text=f"{action.title}\n{action.description}",
         organisation=action.roadmap.organisation,
         user=user,
         limit=limit,
+        refresh=refresh,
     )
 
 

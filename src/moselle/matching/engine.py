@@ -306,11 +306,12 @@ def reset() -> None:
         reason_texts.forget_labels()
 
 
-def search(need: Need, *, user: Any = None, limit: int = 10) -> Answer:
-    """Search as ``user`` sees: the audiences come from ``matching.access``."""
+def search(need: Need, *, user: Any = None, limit: int = 10, refresh: bool = True) -> Answer:
+    """Search as ``user`` sees: the audiences come from ``matching.access``. A page that searches several
+    times refreshes the index once first and passes ``refresh=False``."""
     from moselle.matching.access import audiences_for
 
-    return engine().search(need, audiences=audiences_for(user), limit=limit)
+    return engine().search(need, audiences=audiences_for(user), limit=limit, refresh=refresh)
 
 
 def explain(need: Need, kind: str, item_id: int, *, user: Any = None) -> Result | None:

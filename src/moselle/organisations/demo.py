@@ -43,6 +43,9 @@ PROVIDER_KINDS = frozenset({"technology_provider", "consultant", "trainer", "tes
 # The organisations of the demo people (accounts/demo.py): fixed names, so that a person's log-in
 # always lands in the same place whatever the seed.
 FEATURED_COMPANY = "Précision Mosellane SARL (démo)"
+# A second company, left without an assessment or a case by the demo: the company's way through the hub can
+# be tried on it from the first request.
+FEATURED_NEWCOMER = "Boulangerie Reuter (démo)"
 FEATURED_PROVIDER = "DataWerk Analytics (demo)"
 FEATURED_PARTNER = "Institut de recherche (démo)"
 FEATURED_OBSERVER = "Ministère de l'Économie (démo)"

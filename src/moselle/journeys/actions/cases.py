@@ -202,6 +202,15 @@ def case_triage(
             actor=actor, action="case.triage", target=case, before=before, organisation_id=case.organisation_id
         )
         assert case.organisation is not None
+        if case.origin == Case.Origin.REQUEST:
+            activity_record(
+                organisation=case.organisation,
+                kind=Activity.Kind.CASE,
+                verb="requested",
+                target=case,
+                case=case,
+                at=case.created_at,
+            )
         activity_record(
             organisation=case.organisation, kind=Activity.Kind.CASE, verb="triaged", target=case, actor=actor, case=case
         )
@@ -272,7 +281,8 @@ def case_move(*, actor: Any, case: Case, stage: str, reason: str = "") -> Case:
         activity_record(
             organisation=case.organisation,
             kind=Activity.Kind.CASE,
-            verb=f"moved to {stage}",
+            verb="moved",
+            summary=stage,
             target=case,
             actor=actor,
             case=case,

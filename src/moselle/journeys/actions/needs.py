@@ -109,7 +109,7 @@ def needs_draft(*, actor: Any, case: Case, targets: Mapping[str, str] | None = N
         activity_record(
             organisation=case.organisation,
             kind=Activity.Kind.NEED,
-            verb="drafted from the assessment",
+            verb="needs_drafted",
             target=result,
             actor=actor,
             case=case,
@@ -146,6 +146,13 @@ def _need_save(*, actor: Any, need: Need, data: Mapping[str, Any], creating: boo
             for key, messages in error.message_dict.items():
                 errors.setdefault(key, []).extend(messages)
 
+    if not is_hub_staff(actor):
+        # The company says how much a need matters to it, and words the needs it wrote itself; the rest is
+        # the advisor's estimate.
+        allowed = {"importance"} | ({"title", "description", "gap"} if need.source == Need.Source.COMPANY else set())
+        beyond = sorted(name for name in data if name not in allowed)
+        if beyond:
+            raise ValidationError({beyond[0]: _("The hub's advisor sets this; the company sets the importance.")})
     if need.source != Need.Source.ASSESSMENT:
         take("title", lambda v: check_text(v, "title", TITLE_LIMIT, required=True, missing=_("Say what is needed.")))
         take("description", lambda v: check_text(v, "description", MESSAGE_LIMIT))
@@ -181,7 +188,8 @@ def _need_save(*, actor: Any, need: Need, data: Mapping[str, Any], creating: boo
             activity_record(
                 organisation=need.organisation,
                 kind=Activity.Kind.NEED,
-                verb="added",
+                verb="need_added",
+                summary=need.title,
                 target=need,
                 actor=actor,
                 case=need.case,

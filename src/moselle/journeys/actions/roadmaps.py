@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moselle.accounts.access import is_hub_staff, member_organisation_ids
-from moselle.accounts.models import Role, User
+from moselle.accounts.models import User
 from moselle.assessments import scoring
 from moselle.core import audit
 from moselle.core.models_taxonomy import Technology
@@ -19,6 +19,7 @@ from moselle.journeys.actions.cases import case_reach
 from moselle.journeys.actions.checks import (
     MESSAGE_LIMIT,
     TITLE_LIMIT,
+    categories_of,
     check_choice,
     check_text,
     future_date,
@@ -88,7 +89,7 @@ def roadmap_draft(*, actor: Any, case: Case) -> Roadmap:
         activity_record(
             organisation=case.organisation,
             kind=Activity.Kind.ROADMAP,
-            verb="drafted",
+            verb="roadmap_drafted",
             target=roadmap,
             actor=actor,
             case=case,
@@ -125,6 +126,7 @@ def action_save(
 
     take("title", lambda v: check_text(v, "title", TITLE_LIMIT, required=True, missing=_("Say what is to be done.")))
     take("description", lambda v: check_text(v, "description", MESSAGE_LIMIT))
+    take("category", lambda v: (categories_of([v], "category") or [""])[0] if v else "")
     take("horizon", lambda v: check_choice(v, RoadmapAction.horizon.field.choices, "horizon", _("Choose a horizon.")))
     take(
         "owner_kind",
@@ -194,7 +196,8 @@ def action_save(
         activity_record(
             organisation=roadmap.organisation,
             kind=Activity.Kind.ROADMAP,
-            verb="action added" if creating else "action changed",
+            verb="action_added" if creating else "action_changed",
+            summary=action.title,
             target=action,
             actor=actor,
             case=roadmap.case,
@@ -226,12 +229,6 @@ def roadmap_agree(*, actor: Any, roadmap: Roadmap) -> RoadmapVersion:
                 % {"organisation": roadmap.organisation.name}
             }
         )
-    if (
-        Role.OBSERVER
-        in set(actor.memberships.filter(organisation_id=roadmap.organisation_id).values_list("role", flat=True))
-        and not actor.memberships.filter(organisation_id=roadmap.organisation_id).exclude(role=Role.OBSERVER).exists()
-    ):
-        raise ValidationError({"roadmap": _("An observer cannot agree a roadmap.")})
     actions = list(roadmap.actions.prefetch_related("technologies").order_by("position", "id"))
     if not actions:
         raise ValidationError({"roadmap": _("The roadmap has no action to agree.")})
@@ -267,7 +264,8 @@ def roadmap_agree(*, actor: Any, roadmap: Roadmap) -> RoadmapVersion:
         activity_record(
             organisation=roadmap.organisation,
             kind=Activity.Kind.ROADMAP,
-            verb=f"agreed (version {number})",
+            verb="roadmap_agreed",
+            summary=str(number),
             target=version,
             actor=actor,
             case=roadmap.case,

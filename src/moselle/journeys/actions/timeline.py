@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from moselle.core import audit
 from moselle.journeys.models import (
+    VERBS,
     Activity,
     Case,
 )
@@ -30,9 +31,12 @@ def activity_record(
 ) -> Activity:
     """Add an entry to ``organisation``'s timeline. Other apps call this for what they did with it (an event
     attended, an assessment submitted); the entry points at ``target`` and copies none of its personal data,
-    so ``summary`` must not carry any either."""
+    so ``summary`` must not carry any either. ``verb`` is one of ``models.VERBS``, which says it in the
+    reader's language."""
     if kind not in Activity.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of activity: %(kind)s.") % {"kind": str(kind)[:30]}})
+    if verb not in VERBS:
+        raise ValidationError({"verb": _("Unknown timeline entry: %(verb)s.") % {"verb": str(verb)[:30]}})
     return Activity.objects.create(
         organisation=organisation,
         case=case,

@@ -331,8 +331,24 @@ def test_it_marks_a_need_written_by_the_advisor(advisor: User, org_a: Organisati
 
 
 def test_it_marks_a_need_written_by_the_company(advisor: User, member_a: User, org_a: Organisation) -> None:
-    need = actions.need_create(actor=member_a, case=open_case(advisor, org_a), data=need_data())
+    data = {"title": "An online shop", "gap": "40", "importance": 5}
+    need = actions.need_create(actor=member_a, case=open_case(advisor, org_a), data=data)
     assert (need.source, need.created_by) == (Need.Source.COMPANY, member_a)
+    assert (need.importance, need.urgency, need.effort) == (5, 3, 3)
+
+
+def test_it_leaves_urgency_and_effort_to_the_advisor(advisor: User, member_a: User, org_a: Organisation) -> None:
+    case = open_case(advisor, org_a)
+    with pytest.raises(ValidationError) as caught:
+        actions.need_create(actor=member_a, case=case, data={"title": "Shop", "gap": "40", "urgency": 5})
+    assert "urgency" in caught.value.message_dict
+    need = actions.need_create(actor=advisor, case=case, data=need_data())
+    with pytest.raises(ValidationError) as caught:
+        actions.need_update(actor=member_a, need=need, data={"title": "Renamed by the company"})
+    assert "title" in caught.value.message_dict
+    actions.need_update(actor=member_a, need=need, data={"importance": 1})
+    need.refresh_from_db()
+    assert need.importance == 1 and need.title != "Renamed by the company"
 
 
 def test_it_computes_the_priority_of_a_need(advisor: User, org_a: Organisation) -> None:
@@ -504,7 +520,7 @@ def test_it_agrees_a_changed_roadmap_as_a_new_version_and_keeps_the_old_one(
 def test_it_points_an_activity_at_its_target_without_copying_personal_data(db: Any, org_a: Organisation) -> None:
     case = actions.intake_submit(actor=None, data=request_data())
     request = IntakeRequest.objects.get(case=case)
-    entry = actions.activity_record(organisation=org_a, kind=Activity.Kind.NOTE, verb="received", target=request)
+    entry = actions.activity_record(organisation=org_a, kind=Activity.Kind.NOTE, verb="requested", target=request)
     entry.refresh_from_db()
     assert (entry.target_type, entry.target_id) == ("journeys.intakerequest", request.pk)
     stored = " ".join(str(getattr(entry, f.attname)) for f in Activity._meta.concrete_fields)
@@ -513,8 +529,18 @@ def test_it_points_an_activity_at_its_target_without_copying_personal_data(db: A
 
 
 def test_it_refuses_an_activity_of_an_unknown_kind(db: Any, org_a: Organisation) -> None:
-    assert "kind" in refused(actions.activity_record, organisation=org_a, kind="gossip", verb="heard")
+    assert "kind" in refused(actions.activity_record, organisation=org_a, kind="gossip", verb="opened")
+    assert "verb" in refused(actions.activity_record, organisation=org_a, kind="note", verb="heard")
     assert Activity.objects.count() == 0
+
+
+def test_it_says_what_happened_in_the_reader_s_language(db: Any, org_a: Organisation) -> None:
+    from django.utils import translation
+
+    entry = actions.activity_record(organisation=org_a, kind=Activity.Kind.CASE, verb="moved", summary="engage")
+    assert entry.text() == "case moved to Engage"
+    with translation.override("de"):
+        assert entry.text() != "case moved to Engage"
 
 
 def test_it_does_not_log_what_has_not_happened_yet(advisor: User, org_a: Organisation) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from moselle.core import links, mail
+from moselle.core import due_work, links, mail
 from moselle.core.models import EmailLog
 
 MAX_EMAIL_ATTEMPTS = 5
@@ -35,3 +35,5 @@ class Command(BaseCommand):
             mail.enqueue_delivery(log_id)
         purged = links.purge_expired()
         self.stdout.write(f"tick: {retried} e-mails retried, {len(stale)} re-enqueued, {purged} links purged")
+        for name, job in due_work.jobs():
+            self.stdout.write(f"tick: {name}: {job()}")

@@ -18,6 +18,7 @@ from moselle.assessments import demo as assessment_demo
 from moselle.assessments.seeding import seed_interpretations
 from moselle.catalogue import demo as catalogue_demo
 from moselle.core import taxonomy
+from moselle.journeys import demo as journey_demo
 from moselle.organisations import actions, catalogue_import, demo
 
 
@@ -64,4 +65,5 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(assessment_demo.load_demo_assessments(seed=seed).line())
         self.stdout.write(catalogue_demo.load_demo_catalogue(seed=seed).line())
+        self.stdout.write(journey_demo.load_demo_journeys(seed=seed).line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")

@@ -1,0 +1,179 @@
+"""Forms of the request for help, the cases, the board, the timeline and the tasks. They carry what the
+person typed; the actions check it and the views put their refusals on these fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from moselle.accounts.models import HUB_ROLES, Membership, User
+from moselle.core.models_taxonomy import Technology
+from moselle.journeys.models import Activity, Case, IntakeRequest, Stage
+from moselle.organisations.countries import KNOWN_CODES
+from moselle.organisations.forms import SIZE_CLASS_LABELS
+from moselle.organisations.models import EdihCategory, Organisation
+
+COUNTRY_CHOICES = [("", "—"), *((code, code) for code in sorted(KNOWN_CODES))]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NACE_SECTIONS = [("", _("any sector")), *((letter, letter) for letter in "ABCDEFGHIJKLMNOPQRSTU")]
+
+
+def hub_staff() -> QuerySet[User]:
+    """The people an advisor may hand a case or a task to: the hub's active staff."""
+    from moselle.accounts.access import hub_organisation_id
+
+    hub_id = hub_organisation_id()
+    if hub_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=hub_id,
+            memberships__role__in=HUB_ROLES,
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def companies() -> QuerySet[Organisation]:
+    """Organisations a case can be opened for: live, and not one of the catalogue's hubs."""
+    return (
+        Organisation.objects.filter(merged_into__isnull=True, is_historical=False)
+        .exclude(source=Organisation.Source.EDIH_CATALOGUE)
+        .order_by("name", "id")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+class RequestHelpForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    email = forms.CharField(label=_("Your e-mail"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
+    role = forms.CharField(label=_("Your role in the organisation (optional)"), max_length=200, required=False)
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, required=False, initial="LU")
+    message = forms.CharField(
+        label=_("What do you need?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("In your own words, in English, French or German."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Which of the hub's services interest you? (optional)"),
+        choices=EdihCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    heard_from = forms.ChoiceField(
+        label=_("How did you hear of the hub? (optional)"),
+        choices=[("", "—"), *IntakeRequest.HeardFrom.choices],
+        required=False,
+    )
+    privacy_notice = forms.BooleanField(
+        label=_("I have read how the hub uses what I send: to answer this request and follow it up."),
+        required=False,
+    )
+
+
+class CaseCreateForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("What it is about"), max_length=200, required=False)
+    categories = forms.MultipleChoiceField(
+        label=_("Services asked for"), choices=EdihCategory.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    owner = StaffChoiceField(
+        label=_("Advisor"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("none yet: put it in the triage queue"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = companies()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = hub_staff()  # type: ignore[attr-defined]
+
+
+class TriageForm(forms.Form):
+    owner = StaffChoiceField(label=_("Advisor"), queryset=User.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation in the registry"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("none chosen"),
+    )
+    register = forms.BooleanField(label=_("Register the organisation from the request"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = hub_staff()  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = companies()  # type: ignore[attr-defined]
+
+
+class MoveForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    reason = forms.CharField(
+        label=_("Reason (needed to move back)"), max_length=500, required=False, widget=forms.TextInput()
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why is it closed?"), choices=[("", "—"), *Case.CloseReason.choices])
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+
+
+class NextStepForm(forms.Form):
+    next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
+    next_step_due = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    owner = StaffChoiceField(label=_("Advisor"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = hub_staff()  # type: ignore[attr-defined]
+
+
+class BoardFilterForm(forms.Form):
+    owner = StaffChoiceField(label=_("Advisor"), queryset=User.objects.none(), required=False, empty_label=_("all"))
+    sector = forms.ChoiceField(label=_("Sector (NACE section)"), choices=NACE_SECTIONS, required=False)
+    size = forms.ChoiceField(label=_("Size"), choices=[("", _("any size")), *SIZE_CLASS_LABELS.items()], required=False)
+    technology = forms.ModelChoiceField(
+        label=_("Technology"), queryset=Technology.objects.none(), required=False, empty_label=_("any technology")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = hub_staff()  # type: ignore[attr-defined]
+        self.fields["technology"].queryset = Technology.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What"),
+        choices=[
+            (Activity.Kind.MEETING, Activity.Kind.MEETING.label),
+            (Activity.Kind.CALL, Activity.Kind.CALL.label),
+            (Activity.Kind.EMAIL, Activity.Kind.EMAIL.label),
+            (Activity.Kind.NOTE, Activity.Kind.NOTE.label),
+        ],
+    )
+    summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    at = forms.DateField(label=_("When (optional, today by default)"), required=False, widget=DATE)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    assignee = StaffChoiceField(label=_("For"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = hub_staff()  # type: ignore[attr-defined]
