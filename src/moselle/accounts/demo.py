@@ -49,7 +49,7 @@ DEMO_PEOPLE = [
         language="de",
     ),
     DemoPerson("company@demo.moselle.lu", "Paul Hoffmann", Role.COMPANY_MEMBER, FEATURED_COMPANY, True),
-    DemoPerson("bakery@demo.moselle.lu", "Claire Reuter", Role.COMPANY_MEMBER, FEATURED_NEWCOMER, True, language="fr"),
+    DemoPerson("bakery@demo.moselle.lu", "Claire Reuter", Role.COMPANY_MEMBER, FEATURED_NEWCOMER, True),
     DemoPerson("provider@demo.moselle.lu", "Sofia Rossi", Role.PROVIDER_MEMBER, FEATURED_PROVIDER, True),
     DemoPerson("observer@demo.moselle.lu", "Jean Klein", Role.OBSERVER, FEATURED_OBSERVER),
     DemoPerson(

@@ -158,13 +158,15 @@ def importance_effort_chart(needs: Sequence[Charted], *, title: str = "") -> Saf
             f'<text class="tick" x="{LEFT - 10}" y="{y_of(score) + 4:.1f}" text-anchor="end" fill="{INK}">'
             f"{score}</text>"
         )
+    effort_label = escape(_("Effort (1 low, 5 high)"))
+    importance_label = escape(_("Importance (1 low, 5 high)"))
     parts.append(
         f'<text class="axis-label" x="{LEFT + PLOT_WIDTH / 2:.1f}" y="{HEIGHT - 18}" text-anchor="middle"'
-        f' fill="{INK}">{escape(_("Effort (1 low, 5 high)"))}</text>'
+        f' fill="{INK}">{effort_label}</text>'
     )
     parts.append(
         f'<text class="axis-label" x="18" y="{TOP + PLOT_HEIGHT / 2:.1f}" text-anchor="middle" fill="{INK}"'
-        f' transform="rotate(-90 18 {TOP + PLOT_HEIGHT / 2:.1f})">{escape(_("Importance (1 low, 5 high)"))}</text>'
+        f' transform="rotate(-90 18 {TOP + PLOT_HEIGHT / 2:.1f})">{importance_label}</text>'
     )
     for rank, (need, (x, y)) in enumerate(zip(needs, positions(needs), strict=True), start=1):
         parts.append(
