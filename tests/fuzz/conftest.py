@@ -126,6 +126,9 @@ class FuzzWorld:
     submitted: Any  # A's T0, submitted and scored
     draft: Any  # A's T1, half filled in
     offers: Any  # A's offers in the catalogue: one published, one draft
+    case: Any  # A's case at Engage, with needs drafted from its T0 and a roadmap
+    referral: Any  # A referred to a provider, with the company's consent
+    task: Any  # a task of the hub advisor on A's case
 
 
 @pytest.fixture
@@ -243,6 +246,29 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
     draft = assessment_actions.assessment_save(
         actor=admin, assessment=draft, answers={"q1": {"design": ["invested"]}, "q2": ["funding"]}
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moselle.journeys import actions as journey_actions
+
+    advisor = personas.hub_advisor
+    case = journey_actions.case_open(actor=advisor, organisation=organisation, title="Digital plan", owner=advisor)
+    journey_actions.needs_draft(actor=advisor, case=case)
+    journey_actions.need_create(actor=advisor, case=case, data={"title": "An online shop", "gap": "40"})
+    roadmap = journey_actions.roadmap_draft(actor=advisor, case=case)
+    provider = actions.organisation_create(
+        actor=admin, name="Fuzz Provider SARL", country="LU", details={"kinds": ["technology_provider"]}
+    )
+    referral = journey_actions.referral_propose(
+        actor=advisor, organisation=organisation, recipient=provider, action=roadmap.actions.first()
+    )
+    journey_actions.referral_consent(
+        actor=personas.a[Role.COMPANY_MEMBER], referral=referral, shared=["profile", "need"]
+    )
+    task = journey_actions.task_create(
+        actor=advisor, title="Call back", assignee=advisor, due_on=timezone.localdate() + timedelta(days=7), case=case
+    )
     return FuzzWorld(
         organisation=organisation,
         twin=twin,
@@ -256,6 +282,9 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
         submitted=t0,
         draft=draft,
         offers=offers,
+        case=case,
+        referral=referral,
+        task=task,
     )
 
 

@@ -104,6 +104,8 @@ def _targets(user: Any) -> dict[str, list[int]]:
     from moselle.assessments.models import Assessment
     from moselle.catalogue import access as catalogue_access
     from moselle.catalogue.models import Offer
+    from moselle.journeys import access as journey_access
+    from moselle.journeys.models import Case, Need, Referral, Roadmap, RoadmapAction, Task
     from moselle.organisations import access
     from moselle.organisations.models import Contact, FinancialYear, ImportRun, Organisation, Ownership
 
@@ -138,6 +140,27 @@ def _targets(user: Any) -> dict[str, list[int]]:
         "import_id": ids(runs),
         "assessment_id": ids(Assessment.objects.all() if user is None else assessment_access.visible_assessments(user)),
         "offer_id": ids(Offer.objects.all() if user is None else catalogue_access.visible_offers(user)),
+        **_journey_targets(user, journey_access, Case, Need, Referral, Roadmap, RoadmapAction, Task),
+    }
+
+
+def _journey_targets(user: Any, access: Any, *models: Any) -> dict[str, list[int]]:
+    """The cases, needs, roadmaps, actions, referrals and tasks a role reaches (all of them for None)."""
+    case, need, referral, roadmap, action, task = models
+    if user is None:
+        cases, needs, referrals = case.objects.all(), need.objects.all(), referral.objects.all()
+        tasks = task.objects.all()
+    else:
+        cases, needs, referrals = access.visible_cases(user), access.visible_needs(user), access.visible_referrals(user)
+        staff = access.is_hub_staff(user)
+        tasks = task.objects.all() if staff else task.objects.none()
+    return {
+        "case_id": sorted(cases.values_list("id", flat=True)),
+        "need_id": sorted(needs.values_list("id", flat=True)),
+        "roadmap_id": sorted(roadmap.objects.filter(case__in=cases).values_list("id", flat=True)),
+        "action_id": sorted(action.objects.filter(roadmap__case__in=cases).values_list("id", flat=True)),
+        "referral_id": sorted(referrals.values_list("id", flat=True)),
+        "task_id": sorted(tasks.values_list("id", flat=True)),
     }
 
 
