@@ -78,7 +78,7 @@ def test_a_company_goes_from_its_request_to_a_rated_referral(tab: Tab) -> None:
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Triage", exact=True).click()
     tab.landed(tab.heading().filter(has_text="Triage queue"))
     request = page.locator("section.card").filter(has_text=NEED)
-    request.get_by_label("Organisation in the registry").select_option(label=COMPANY)
+    request.get_by_label("Organisation in the registry").select_option(label=f"{COMPANY} (LU)")
     request.get_by_label("Advisor").select_option(label="Marie Weber")
     request.get_by_role("button", name="Take it on").click()
     tab.landed(page.get_by_role("status").get_by_text("The case is now with its advisor."))

@@ -3,6 +3,7 @@ person typed; the actions check it and the views put their refusals on these fie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -104,19 +105,39 @@ class CaseCreateForm(forms.Form):
 
 
 class TriageForm(forms.Form):
-    owner = StaffChoiceField(label=_("Advisor"), queryset=User.objects.none(), required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation in the registry"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("none chosen"),
-    )
+    """Triage: the advisor and the organisation of the registry. The choices are read once for a whole
+    queue (``choices``), so that the queue's queries do not grow with its length."""
+
+    owner = forms.TypedChoiceField(label=_("Advisor"), coerce=int, required=False)
+    organisation = forms.TypedChoiceField(label=_("Organisation in the registry"), coerce=int, required=False)
     register = forms.BooleanField(label=_("Register the organisation from the request"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: TriageChoices | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = hub_staff()  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = companies()  # type: ignore[attr-defined]
+        chosen = choices or triage_choices()
+        self.fields["owner"].choices = [("", "—"), *chosen.owners]  # type: ignore[attr-defined]
+        self.fields["organisation"].choices = [("", _("none chosen")), *chosen.organisations]  # type: ignore[attr-defined]
+
+    def clean_owner(self) -> User | None:
+        value = self.cleaned_data.get("owner")
+        return hub_staff().filter(pk=value).first() if value else None
+
+    def clean_organisation(self) -> Organisation | None:
+        value = self.cleaned_data.get("organisation")
+        return companies().filter(pk=value).first() if value else None
+
+
+@dataclass(frozen=True)
+class TriageChoices:
+    owners: list[tuple[int, str]]
+    organisations: list[tuple[int, str]]
+
+
+def triage_choices() -> TriageChoices:
+    return TriageChoices(
+        owners=[(user.pk, user.display_name) for user in hub_staff()],
+        organisations=[(o.pk, f"{o.name} ({o.country})") for o in companies().only("pk", "name", "country")],
+    )
 
 
 class MoveForm(forms.Form):

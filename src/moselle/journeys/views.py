@@ -44,6 +44,7 @@ from moselle.journeys.forms_cases import (
     RequestHelpForm,
     TaskForm,
     TriageForm,
+    triage_choices,
 )
 from moselle.journeys.models import STAGE_ORDER, Activity, Case, Stage, StageMove, Task
 from moselle.organisations.access import get_organisation_for_user
@@ -116,8 +117,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def triage_queue(request: HttpRequest) -> HttpResponse:
     require_hub_staff(request.user)
     cases = list(queries.triage_queue(visible_cases(request.user)))
+    choices = triage_choices()
     rows = [
-        (case, TriageForm(prefix=f"t{case.pk}", initial={"owner": request.user.pk}), CloseForm(prefix=f"c{case.pk}"))
+        (
+            case,
+            TriageForm(prefix=f"t{case.pk}", initial={"owner": request.user.pk}, choices=choices),
+            CloseForm(prefix=f"c{case.pk}"),
+        )
         for case in cases
     ]
     return render(request, "journeys/cases/triage.html", {"rows": rows})

@@ -239,3 +239,37 @@ def test_the_quick_entry_opens_a_case_in_triage(client_for: Any, org_a: Organisa
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     assert case.status == "triage" and case.organisation == org_a
+
+
+def _count(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_triage_queue_keeps_a_fixed_number_of_queries(client_for: Any, advisor: Any) -> None:
+    client = client_for(advisor)
+    actions.intake_submit(actor=None, data={**REQUEST, "privacy_notice": True})
+    few = _count(client, "/cases/triage/")
+    for number in range(6):
+        actions.intake_submit(
+            actor=None, data={**REQUEST, "organisation_name": f"Firm {number}", "privacy_notice": True}
+        )
+        actions.case_open(
+            actor=advisor, organisation=Organisation.objects.create(name=f"Co {number}", country="LU"), title="t"
+        )
+    assert _count(client, "/cases/triage/") == few
+
+
+def test_my_tasks_keep_a_fixed_number_of_queries(client_for: Any, org_a: Organisation, advisor: Any) -> None:
+    client = client_for(advisor)
+    due = timezone.localdate() + timedelta(days=2)
+    case = open_case(org_a, advisor)
+    actions.task_create(actor=advisor, title="First", assignee=advisor, due_on=due, case=case)
+    few = _count(client, "/tasks/")
+    for number in range(6):
+        other = open_case(Organisation.objects.create(name=f"Firm {number}", country="LU"), advisor)
+        actions.task_create(actor=advisor, title=f"Task {number}", assignee=advisor, due_on=due, case=other)
+        done = actions.task_create(actor=advisor, title=f"Done {number}", assignee=advisor, due_on=due)
+        actions.task_done(actor=advisor, task=done)
+    assert _count(client, "/tasks/") == few
