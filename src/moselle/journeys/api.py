@@ -256,7 +256,9 @@ class NeedOut(Schema):
     current_score: Decimal | None
     target_score: Decimal | None
     gap: Decimal
-    missing: list[dict[str, str]] = Field(description="The questionnaire items not yet in place, in plain words.")
+    missing: list[dict[str, Any]] = Field(
+        description="The questionnaire items not yet in place: question, item, status, level and the words."
+    )
     technologies: list[str]
     category: str
     importance: int

@@ -98,7 +98,7 @@ def positions(needs: Sequence[Charted]) -> list[tuple[float, float]]:
 def _describe(rank: int, need: Charted) -> str:
     text = _("%(rank)d. %(title)s: importance %(importance)d, effort %(effort)d") % {
         "rank": rank,
-        "title": need.title,
+        "title": need.shown_title,
         "importance": need.importance,
         "effort": need.effort,
     }

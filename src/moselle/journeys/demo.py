@@ -18,7 +18,7 @@ from moselle.catalogue.models import Offer
 from moselle.journeys import actions
 from moselle.journeys.models import Case, Referral, Stage
 from moselle.organisations import demo as registry_demo
-from moselle.organisations.models import Organisation
+from moselle.organisations.models import Organisation, OrganisationTechnology
 
 ADVISOR = "advisor@demo.moselle.lu"
 COMPANY = "company@demo.moselle.lu"
@@ -145,15 +145,24 @@ def _featured(report: DemoJourneys, advisor: User, company_member: User, provide
     actions.needs_draft(actor=advisor, case=case)
     roadmap = actions.roadmap_draft(actor=advisor, case=case)
     actions.roadmap_agree(actor=company_member, roadmap=roadmap)
-    action = roadmap.actions.order_by("position").first()
+    # Refer the action the provider is best placed for: the one sharing most technologies with what it offers.
+    offered = set(
+        provider.technology_rows.filter(role=OrganisationTechnology.Role.OFFER).values_list("technology_id", flat=True)
+    )
+    offered |= set(
+        Offer.objects.filter(provider=provider, status=Offer.Status.PUBLISHED).values_list("technologies", flat=True)
+    )
+    candidates = list(roadmap.actions.prefetch_related("technologies").order_by("position", "id"))
+    if not candidates:
+        return
+    action = max(candidates, key=lambda a: (len({t.pk for t in a.technologies.all()} & offered), -a.position))
     offer = (
-        Offer.objects.filter(provider=provider, status=Offer.Status.PUBLISHED)
-        .filter(technologies__in=action.technologies.all() if action else [])
+        Offer.objects.filter(
+            provider=provider, status=Offer.Status.PUBLISHED, technologies__in=action.technologies.all()
+        )
         .order_by("id")
         .first()
     )
-    if action is None:
-        return
     referral = actions.referral_propose(
         actor=advisor,
         organisation=company,

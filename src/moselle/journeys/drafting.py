@@ -77,7 +77,7 @@ class DimensionNeed:
     target_band: str
     target: Decimal
     gap: Decimal
-    missing: list[dict[str, str]] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
     technologies: list[str] = field(default_factory=list)
     category: str = ""
 
@@ -104,7 +104,7 @@ def dimension_needs(
         questionnaire_type
     )
     support = dimension_support().get(questionnaire_type, {})
-    missing: dict[str, list[dict[str, str]]] = {d.key: [] for d in questionnaire.dimensions}
+    missing: dict[str, list[dict[str, Any]]] = {d.key: [] for d in questionnaire.dimensions}
     if answers is not None:
         for absent in answer_rules.gaps(questionnaire, answers):
             item = questionnaire.questions[absent.question].item(absent.item)
@@ -114,6 +114,7 @@ def dimension_needs(
                     "question": absent.question,
                     "item": absent.item,
                     "status": absent.status,
+                    "level": absent.level,
                     "text": gap_text(absent.status, label, absent.level),
                 }
             )
@@ -181,3 +182,32 @@ def horizons(needs: list[PlannedNeed]) -> dict[int, str]:
 def due_on(horizon: str, today: date) -> date:
     """An action is due at the end of its horizon."""
     return add_months(today, HORIZON_MONTHS[Horizon(horizon)])
+
+
+# --- Said in the reader's language ------------------------------------------------------------------------
+
+
+def dimension_title(questionnaire_type: str, version: str, dimension: str) -> str:
+    """A dimension's title in the active language ("" when the questionnaire does not have it)."""
+    questionnaire = questionnaires.get(questionnaire_type, version) or questionnaires.current(questionnaire_type)
+    for found in questionnaire.dimensions:
+        if found.key == dimension:
+            return pick(found.title)
+    return ""
+
+
+def missing_texts(questionnaire_type: str, version: str, missing: list[dict[str, Any]]) -> list[str]:
+    """The items not in place, in plain words in the active language; a line the questionnaire no longer has
+    keeps the words it was drafted with."""
+    from moselle.assessments.presentation import gap_text
+
+    questionnaire = questionnaires.get(questionnaire_type, version) or questionnaires.current(questionnaire_type)
+    texts = []
+    for line in missing:
+        question = questionnaire.questions.get(str(line.get("question", "")))
+        item = question.item(str(line.get("item", ""))) if question is not None else None
+        if item is None:
+            texts.append(str(line.get("text", "")))
+        else:
+            texts.append(gap_text(str(line.get("status", "")), item.text(), line.get("level")))
+    return texts

@@ -11,15 +11,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from moselle.accounts.models import HUB_ROLES, Membership, User
-from moselle.core.models_taxonomy import Technology
+from moselle.core.models_taxonomy import NaceRevision, Technology
 from moselle.journeys.models import Activity, Case, IntakeRequest, Stage
 from moselle.organisations.countries import KNOWN_CODES
 from moselle.organisations.forms import SIZE_CLASS_LABELS
 from moselle.organisations.models import EdihCategory, Organisation
 
-COUNTRY_CHOICES = [("", "—"), *((code, code) for code in sorted(KNOWN_CODES))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NACE_SECTIONS = [("", _("any sector")), *((letter, letter) for letter in "ABCDEFGHIJKLMNOPQRSTU")]
 
 
 def hub_staff() -> QuerySet[User]:
@@ -55,34 +53,55 @@ class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.display_name)
 
 
+class LooseChoices(forms.Field):
+    """A select or tick boxes whose value the action checks: a bad value gets the action's one message
+    naming the field, not a second one from the form."""
+
+    def __init__(self, *, choices: Any = (), multiple: bool = False, **kwargs: Any) -> None:
+        widget = forms.CheckboxSelectMultiple(choices=choices) if multiple else forms.Select(choices=choices)
+        super().__init__(widget=widget, required=False, **kwargs)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries of Europe by their name in the reader's language."""
+    from django.utils.translation import get_language
+
+    from moselle.matching.understanding import country_name
+
+    language = (get_language() or "en")[:2]
+    named = [(code, country_name(code, language)) for code in KNOWN_CODES]
+    return [("", "—"), *sorted(named, key=lambda pair: pair[1].casefold())]
+
+
 class RequestHelpForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    email = forms.CharField(label=_("Your e-mail"), max_length=254, required=False)
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=40, required=False)
-    role = forms.CharField(label=_("Your role in the organisation (optional)"), max_length=200, required=False)
-    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=COUNTRY_CHOICES, required=False, initial="LU")
+    """What a person asks the hub; every check is the action's (``intake_submit``), one message per field."""
+
+    name = forms.CharField(label=_("Your name"), required=False)
+    email = forms.CharField(label=_("Your e-mail"), required=False, widget=forms.EmailInput)
+    phone = forms.CharField(label=_("Phone (optional)"), required=False)
+    role = forms.CharField(label=_("Your role in the organisation (optional)"), required=False)
+    organisation_name = forms.CharField(label=_("Organisation"), required=False)
+    country = LooseChoices(label=_("Country"), initial="LU")
     message = forms.CharField(
         label=_("What do you need?"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("In your own words, in English, French or German."),
     )
-    categories = forms.MultipleChoiceField(
-        label=_("Which of the hub's services interest you? (optional)"),
-        choices=EdihCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    categories = LooseChoices(
+        label=_("Which of the hub's services interest you? (optional)"), choices=EdihCategory.choices, multiple=True
     )
-    heard_from = forms.ChoiceField(
-        label=_("How did you hear of the hub? (optional)"),
-        choices=[("", "—"), *IntakeRequest.HeardFrom.choices],
-        required=False,
+    heard_from = LooseChoices(
+        label=_("How did you hear of the hub? (optional)"), choices=[("", "—"), *IntakeRequest.HeardFrom.choices]
     )
     privacy_notice = forms.BooleanField(
         label=_("I have read how the hub uses what I send: to answer this request and follow it up."),
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].widget.choices = country_choices()
 
 
 class CaseCreateForm(forms.Form):
@@ -164,7 +183,7 @@ class NextStepForm(forms.Form):
 
 class BoardFilterForm(forms.Form):
     owner = StaffChoiceField(label=_("Advisor"), queryset=User.objects.none(), required=False, empty_label=_("all"))
-    sector = forms.ChoiceField(label=_("Sector (NACE section)"), choices=NACE_SECTIONS, required=False)
+    sector = forms.ChoiceField(label=_("Sector (NACE section)"), choices=(), required=False)
     size = forms.ChoiceField(label=_("Size"), choices=[("", _("any size")), *SIZE_CLASS_LABELS.items()], required=False)
     technology = forms.ModelChoiceField(
         label=_("Technology"), queryset=Technology.objects.none(), required=False, empty_label=_("any technology")
@@ -174,6 +193,15 @@ class BoardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = hub_staff()  # type: ignore[attr-defined]
         self.fields["technology"].queryset = Technology.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["sector"].choices = [("", _("any sector")), *nace_sections()]  # type: ignore[attr-defined]
+
+
+def nace_sections() -> list[tuple[str, str]]:
+    """The NACE sections, by letter, with their titles in the reader's language."""
+    from moselle.core.models_taxonomy import NaceCode
+
+    sections = NaceCode.objects.filter(level=1, revision=NaceRevision.REV_2).order_by("code")
+    return [(section.code, str(section)) for section in sections]
 
 
 class ActivityForm(forms.Form):

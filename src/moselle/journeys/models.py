@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from moselle.organisations.models import EdihCategory
 
@@ -249,6 +250,29 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: a need drafted from a dimension is named by the dimension."""
+        if self.source == self.Source.ASSESSMENT and self.dimension and self.result is not None:
+            from moselle.journeys.drafting import dimension_title
+
+            result = self.result
+            return (
+                dimension_title(result.questionnaire_type, result.questionnaire_version, self.dimension) or self.title
+            )
+        return self.title
+
+    @property
+    def missing_texts(self) -> list[str]:
+        """What is missing, in plain words in the reader's language."""
+        if not self.missing:
+            return []
+        if self.result is None:
+            return [str(line.get("text", "")) for line in self.missing]
+        from moselle.journeys.drafting import missing_texts
+
+        return missing_texts(self.result.questionnaire_type, self.result.questionnaire_version, self.missing)
 
     @property
     def ranking(self) -> Decimal:
@@ -507,7 +531,7 @@ class Activity(models.Model):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("meeting")
         CALL = "call", _("call")
-        EMAIL = "email", _("e-mail")
+        EMAIL = "email", pgettext_lazy("an e-mail sent or received", "e-mail")
         NOTE = "note", _("note")
         EVENT = "event", _("event attended")
         ASSESSMENT = "assessment", _("assessment")

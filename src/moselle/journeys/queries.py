@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from moselle.core.models_taxonomy import nace_codes_in_section
 from moselle.journeys.models import STAGE_ORDER, Case, Need, RoadmapAction, Stage
 from moselle.matching import engine
 from moselle.organisations.models import Organisation
@@ -83,7 +84,7 @@ def board_cases(cases: QuerySet[Case], filters: BoardFilters) -> QuerySet[Case]:
     if filters.owner:
         chosen = chosen.filter(owner_id=filters.owner)
     if filters.sector:
-        chosen = chosen.filter(organisation__nace_codes__code__startswith=filters.sector)
+        chosen = chosen.filter(organisation__nace_codes__in=nace_codes_in_section(filters.sector))
     if filters.size:
         chosen = chosen.filter(organisation__size_class=filters.size)
     if filters.technology:
@@ -109,7 +110,7 @@ def triage_queue(cases: QuerySet[Case]) -> QuerySet[Case]:
 def case_needs(case: Case) -> list[Need]:
     from moselle.journeys.actions import prioritised
 
-    return prioritised(case.needs.prefetch_related("technologies"))
+    return prioritised(case.needs.select_related("result").prefetch_related("technologies"))
 
 
 def roadmap_actions(case: Case) -> list[RoadmapAction]:
@@ -117,7 +118,7 @@ def roadmap_actions(case: Case) -> list[RoadmapAction]:
     if roadmap is None:
         return []
     return list(
-        roadmap.actions.select_related("need", "owner", "roadmap__organisation").prefetch_related(
+        roadmap.actions.select_related("need__result", "owner", "roadmap__organisation").prefetch_related(
             Prefetch("technologies")
         )
     )

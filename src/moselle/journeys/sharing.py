@@ -167,7 +167,9 @@ def _contact(referral: Referral) -> SharedContact | None:
 
 def _need(referral: Referral) -> SharedNeed | None:
     if referral.need is not None:
-        return SharedNeed(title=referral.need.title, description=referral.need.description)
+        need = referral.need
+        lines = need.missing_texts
+        return SharedNeed(title=need.shown_title, description="\n".join(lines) if lines else need.description)
     if referral.action is not None:
         return SharedNeed(title=referral.action.title, description=referral.action.description)
     return None

@@ -52,6 +52,7 @@ from moselle.organisations.access import get_organisation_for_user
 PAGE_SIZE = 30
 FILTERS = ("owner", "sector", "size", "technology")  # the board's filters, kept across its moves
 TIMELINE_ON_CASE = 20
+NEEDS_ON_CASE = 5
 
 
 # --- The request for help ----------------------------------------------------------------------------
@@ -62,30 +63,18 @@ def request_help(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if request.user.is_authenticated:
         initial = {"name": getattr(request.user, "full_name", ""), "email": getattr(request.user, "email", "")}
-    form = RequestHelpForm(request.POST or None, initial=initial)
+    form = RequestHelpForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         form.is_valid()
         try:
-            actions.intake_submit(actor=request.user, data={**form.cleaned_data, **_raw(request, form)})
+            actions.intake_submit(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
             status = 400
         else:
             return redirect("request_help_sent")
     return render(request, "journeys/request_help.html", {"form": form}, status=status)
-
-
-def _raw(request: HttpRequest, form: RequestHelpForm) -> dict[str, Any]:
-    """What the form could not read (a country or category outside its choices) goes to the action as typed,
-    so that the action names it."""
-    raw: dict[str, Any] = {}
-    for name in ("country", "heard_from"):
-        if name in form.errors:
-            raw[name] = request.POST.get(name, "")
-    if "categories" in form.errors:
-        raw["categories"] = request.POST.getlist("categories")
-    return raw
 
 
 def request_help_sent(request: HttpRequest) -> HttpResponse:
@@ -101,6 +90,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     staff = is_hub_staff(request.user)
     cases = visible_cases(request.user).select_related("organisation", "owner")
     everyone = request.GET.get("all") == "1"
+    if staff and not everyone and "all" not in request.GET:
+        # A manager who holds no case of their own starts from every case.
+        everyone = not cases.filter(owner_id=request.user.pk).exclude(status=Case.Status.CLOSED).exists()
     if staff and not everyone:
         cases = cases.filter(owner_id=request.user.pk)
     if request.GET.get("closed") != "1":
@@ -209,7 +201,8 @@ def case_detail(
         "case": case,
         "staff": staff,
         "moves": list(StageMove.objects.filter(case=case).select_related("by")),
-        "needs": queries.case_needs(case)[:5],
+        "needs": (needs := queries.case_needs(case))[:NEEDS_ON_CASE],
+        "more_needs": max(0, len(needs) - NEEDS_ON_CASE),
         "roadmap": getattr(case, "roadmap", None),
         "referrals": list(
             visible_referrals(request.user).filter(case=case).select_related("recipient").order_by("-created_at")

@@ -80,7 +80,10 @@ def needs_page(
     staff = is_hub_staff(request.user)
     needs = queries.case_needs(case)
     closed = list(
-        case.needs.exclude(status=Need.Status.OPEN).prefetch_related("technologies").order_by("-updated_at", "-id")
+        case.needs.exclude(status=Need.Status.OPEN)
+        .select_related("result")
+        .prefetch_related("technologies")
+        .order_by("-updated_at", "-id")
     )
     if draft_form is None and staff:
         scores = dimension_scores(case)

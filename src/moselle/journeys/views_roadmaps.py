@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from moselle.accounts.access import is_hub_staff, require_hub_staff
+from moselle.accounts.access import is_hub_staff, member_organisation_ids, require_hub_staff
 from moselle.accounts.forms import apply_errors
 from moselle.accounts.models import User
 from moselle.core.models_taxonomy import Technology
@@ -131,7 +131,7 @@ def working_rows(roadmap: Roadmap, user: Any, *, suggest: bool) -> list[ActionRo
                 status=str(STATUSES.get(action.status, action.status)),
                 status_code=action.status,
                 technologies=[str(t) for t in technologies],
-                need=action.need.title if action.need else "",
+                need=action.need.shown_title if action.need else "",
                 suggestions=_suggestions(roadmap, action, technologies, user) if suggest else [],
             )
         )
@@ -213,7 +213,8 @@ def _roadmap_page(
         "action_form": (action_form or ActionForm(roadmap=roadmap, initial={"horizon": Horizon.NOW}))
         if staff
         else None,
-        "refer": staff,
+        # Hub staff refer the company; its members ask for a referral themselves (and consent on the way).
+        "refer": staff or roadmap.organisation_id in member_organisation_ids(request.user),
     }
     return render(request, "journeys/roadmaps/detail.html", context, status=status)
 

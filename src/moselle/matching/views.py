@@ -19,11 +19,12 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from moselle.accounts.access import member_organisation_ids
+from moselle.accounts.access import is_hub_staff, member_organisation_ids
 from moselle.accounts.forms import apply_errors
 from moselle.catalogue.forms import language_name
 from moselle.catalogue.models import Offer
@@ -314,5 +315,26 @@ def find_result(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
         "facts": facts_of(result.item),
         "need": need,
         "back": reverse("find_help") + (f"?{query}" if query else ""),
+        "referrals": referral_links(request.user, result.item),
     }
     return render(request, "matching/result.html", context)
+
+
+REFERABLE = {"offer": "offer", "provider": "recipient"}  # what a referral names, by kind of result
+
+
+def referral_links(user: Any, item: Any) -> list[tuple[str, str]]:
+    """For a member of a company: the way to ask the hub to refer it to this offer or provider, one link per
+    company the person belongs to. Hub staff refer from a case or a roadmap, where the company is known."""
+    parameter = REFERABLE.get(item.kind)
+    if parameter is None or not getattr(user, "is_authenticated", False) or is_hub_staff(user):
+        return []
+    companies = (
+        Organisation.objects.filter(pk__in=member_organisation_ids(user), kind_rows__kind=Organisation.Kind.COMPANY)
+        .distinct()
+        .order_by("name", "id")
+    )
+    url = reverse("referral_create")
+    return [
+        (str(company), f"{url}?{urlencode({'organisation': company.pk, parameter: item.id})}") for company in companies
+    ]

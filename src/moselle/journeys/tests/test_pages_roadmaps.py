@@ -19,9 +19,8 @@ from moselle.assessments.tests.test_scoring import sme_example
 from moselle.catalogue.models import Offer
 from moselle.catalogue.tests.factories import make_offer
 from moselle.core.taxonomy import seed_taxonomy
-from moselle.journeys import actions, queries
+from moselle.journeys import actions
 from moselle.journeys.models import Case, Roadmap, RoadmapAction, RoadmapVersion
-from moselle.matching import engine
 from moselle.organisations import actions as registry_actions
 from moselle.organisations.models import Organisation
 
@@ -135,12 +134,16 @@ def test_it_shows_the_actions_on_three_horizons_with_suggestions_sharing_a_techn
     assert "Big data support for small firms" in html and ">Refer<span" in html
 
 
-def test_the_company_sees_the_suggestions_without_the_refer_link(
-    roadmap: Roadmap, offers: list[Offer], company: Client
+def test_the_company_may_ask_for_a_referral_from_a_suggestion_but_not_edit(
+    roadmap: Roadmap, offers: list[Offer], company: Client, client_for: Any, personas: Any
 ) -> None:
     html = page(company.get(detail_url(roadmap)))
     assert "Big data support for small firms" in html
-    assert ">Refer<span" not in html and "Add an action" not in html
+    assert ">Refer<span" in html and "Add an action" not in html
+    # A member of the company is asked for its consent on the referral form it opens.
+    link = html.split('href="/referrals/new/?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    form = company.get(f"/referrals/new/?{link}")
+    assert form.status_code == 200 and "Share these parts" in form.content.decode()
 
 
 def test_the_company_agrees_and_the_page_shows_who_agreed(roadmap: Roadmap, company: Client, personas: Any) -> None:
