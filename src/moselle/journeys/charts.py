@@ -37,7 +37,9 @@ QUADRANT_FILLS = {QUICK_WINS: "#e8f3ec", MAJOR_PROJECTS: "#eef4fb", FILL_INS: "#
 class Charted(Protocol):
     """What the chart reads of a need."""
 
-    title: str
+    @property
+    def shown_title(self) -> str: ...
+
     importance: int
     effort: int
 

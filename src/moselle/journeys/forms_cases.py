@@ -150,12 +150,19 @@ class TriageForm(forms.Form):
 class TriageChoices:
     owners: list[tuple[int, str]]
     organisations: list[tuple[int, str]]
+    by_name: dict[tuple[str, str], int]  # (name folded, country) -> the organisation of that name
+
+    def organisation_named(self, name: str, country: str) -> int | None:
+        """The registry's organisation a request names exactly, to propose it at triage."""
+        return self.by_name.get((name.strip().casefold(), country))
 
 
 def triage_choices() -> TriageChoices:
+    organisations = list(companies().only("pk", "name", "country"))
     return TriageChoices(
         owners=[(user.pk, user.display_name) for user in hub_staff()],
-        organisations=[(o.pk, f"{o.name} ({o.country})") for o in companies().only("pk", "name", "country")],
+        organisations=[(o.pk, f"{o.name} ({o.country})") for o in organisations],
+        by_name={(o.name.casefold(), o.country): o.pk for o in reversed(organisations)},
     )
 
 

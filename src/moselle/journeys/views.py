@@ -113,7 +113,19 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     rows = [
         (
             case,
-            TriageForm(prefix=f"t{case.pk}", initial={"owner": request.user.pk}, choices=choices),
+            TriageForm(
+                prefix=f"t{case.pk}",
+                initial={
+                    "owner": request.user.pk,
+                    "organisation": case.organisation_id
+                    or (
+                        choices.organisation_named(case.request.organisation_name, case.request.country)
+                        if hasattr(case, "request")
+                        else None
+                    ),
+                },
+                choices=choices,
+            ),
             CloseForm(prefix=f"c{case.pk}"),
         )
         for case in cases

@@ -35,6 +35,7 @@ RECIPIENT_KINDS = (
 )
 OUTCOME_LIMIT = 3000
 S = Referral.Status
+OPEN = (S.PROPOSED, S.ACCEPTED, S.IN_PROGRESS)  # a referral still under way
 # Which status each move comes from, and who makes it.
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     S.ACCEPTED: ((S.PROPOSED,), "recipient"),
@@ -77,6 +78,22 @@ def referral_propose(
             _("%(name)s is neither a provider nor a partner of the hub: only they receive referrals.")
             % {"name": recipient.name}
         )
+    if recipient is not None and "recipient" not in errors:
+        # The same introduction twice, while the first is under way, is a slip, not a second need.
+        open_one = (
+            Referral.objects.filter(organisation=organisation, recipient=recipient, status__in=OPEN)
+            .filter(need=need, action=action, offer=offer)
+            .order_by("id")
+            .first()
+        )
+        if open_one is not None:
+            errors["recipient"] = [
+                _(
+                    "%(company)s already has an open referral to %(recipient)s for this (number %(number)d): "
+                    "follow it up there."
+                )
+                % {"company": organisation.name, "recipient": recipient.name, "number": open_one.pk}
+            ]
     for name, row in (("case", case), ("need", need)):
         if row is not None and row.organisation_id != organisation.pk:
             errors.setdefault(name, []).append(_("This belongs to another organisation."))

@@ -108,6 +108,12 @@ def consented(
     return reload(referral)
 
 
+def another_need(advisor: User, company: Organisation) -> Need:
+    """A need of its own for each referral: the same introduction twice while one is open is refused."""
+    case = actions.case_open(actor=advisor, organisation=company, title="Sensors", owner=advisor)
+    return actions.need_create(actor=advisor, case=case, data={"title": "Sensors on the line", "gap": "20"})
+
+
 def detail(referral: Referral) -> str:
     return reverse("referral_detail", args=[referral.pk])
 
@@ -563,8 +569,8 @@ def test_it_lists_the_newest_first_and_filters_by_status(
     provider: Organisation,
     provider_member: User,
 ) -> None:
-    first = consented(advisor, company, provider, member_a)
-    second = consented(advisor, company, provider, member_a)
+    first = consented(advisor, company, provider, member_a, need=another_need(advisor, company))
+    second = consented(advisor, company, provider, member_a, need=another_need(advisor, company))
     actions.referral_move(actor=provider_member, referral=second, status=S.ACCEPTED)
 
     rows = client_for(provider_member).get(reverse("referral_inbox")).context["rows"]
@@ -595,12 +601,12 @@ def test_it_lists_the_inbox_in_a_fixed_number_of_queries(
         return len(queries), len(response.context["rows"])
 
     for _n in range(2):
-        consented(advisor, company, provider, member_a)
+        consented(advisor, company, provider, member_a, need=another_need(advisor, company))
     client.get(url)  # the first request of a session warms what any page reads once
     with_two, listed = count()
     assert listed == 2
     for _n in range(4):
-        consented(advisor, company, provider, member_a)
+        consented(advisor, company, provider, member_a, need=another_need(advisor, company))
     with_six, listed = count()
 
     assert listed == 6

@@ -710,3 +710,14 @@ def test_it_stores_the_companys_rating(
     referral = done_referral(advisor, company, provider, provider_member, member_a)
     actions.referral_rate(actor=member_a, referral=referral, satisfaction=4)
     assert reload(referral).satisfaction == 4
+
+
+def test_it_refuses_a_second_open_referral_to_the_same_recipient(
+    advisor: Any, company: Organisation, provider: Organisation
+) -> None:
+    first = actions.referral_propose(actor=advisor, organisation=company, recipient=provider)
+    errors = refused(actions.referral_propose, actor=advisor, organisation=company, recipient=provider)
+    assert f"for this (number {first.pk})" in errors["recipient"][0]
+    assert Referral.objects.count() == 1
+    actions.referral_move(actor=advisor, referral=first, status="withdrawn")
+    assert actions.referral_propose(actor=advisor, organisation=company, recipient=provider).pk != first.pk
