@@ -126,9 +126,6 @@ class FuzzWorld:
     submitted: Any  # A's T0, submitted and scored
     draft: Any  # A's T1, half filled in
     offers: Any  # A's offers in the catalogue: one published, one draft
-    case: Any  # A's case at Engage, with needs drafted from its T0 and a roadmap
-    referral: Any  # A referred to a provider, with the company's consent
-    task: Any  # a task of the hub advisor on A's case
 
 
 @pytest.fixture
@@ -246,13 +243,43 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
     draft = assessment_actions.assessment_save(
         actor=admin, assessment=draft, answers={"q1": {"design": ["invested"]}, "q2": ["funding"]}
     )
+    return FuzzWorld(
+        organisation=organisation,
+        twin=twin,
+        holding=holding,
+        catalogue_hub=catalogue_hub,
+        contact=contact,
+        financial_year=financial_year,
+        ownership=ownership,
+        import_run=import_run,
+        import_file=IMPORT_CSV,
+        submitted=t0,
+        draft=draft,
+        offers=offers,
+    )
+
+
+@dataclass(frozen=True)
+class JourneyWorld:
+    """A's journey, for the operations on cases, needs, roadmaps, referrals, the timeline and tasks."""
+
+    case: Any  # A's case at Engage, with needs drafted from its T0 and a roadmap
+    referral: Any  # A referred to a provider, with the company's consent
+    task: Any  # a task of the hub advisor on A's case
+
+
+@pytest.fixture
+def journey_world(personas: Any, fuzz_world: FuzzWorld) -> JourneyWorld:
+    """Made only for the journeys' operations: the others need none of it, and the pass is long enough."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from moselle.journeys import actions as journey_actions
+    from moselle.organisations import actions
 
-    advisor = personas.hub_advisor
+    admin, advisor = personas.hub_admin, personas.hub_advisor
+    organisation = fuzz_world.organisation
     case = journey_actions.case_open(actor=advisor, organisation=organisation, title="Digital plan", owner=advisor)
     journey_actions.needs_draft(actor=advisor, case=case)
     journey_actions.need_create(actor=advisor, case=case, data={"title": "An online shop", "gap": "40"})
@@ -269,23 +296,7 @@ def fuzz_world(personas: Any, fuzz_taxonomy: None) -> FuzzWorld:
     task = journey_actions.task_create(
         actor=advisor, title="Call back", assignee=advisor, due_on=timezone.localdate() + timedelta(days=7), case=case
     )
-    return FuzzWorld(
-        organisation=organisation,
-        twin=twin,
-        holding=holding,
-        catalogue_hub=catalogue_hub,
-        contact=contact,
-        financial_year=financial_year,
-        ownership=ownership,
-        import_run=import_run,
-        import_file=IMPORT_CSV,
-        submitted=t0,
-        draft=draft,
-        offers=offers,
-        case=case,
-        referral=referral,
-        task=task,
-    )
+    return JourneyWorld(case=case, referral=referral, task=task)
 
 
 @functools.cache

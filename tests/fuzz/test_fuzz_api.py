@@ -220,6 +220,10 @@ def _strategy(operation: Any, user: Any) -> st.SearchStrategy[Any]:
     return st.one_of(strategies)
 
 
+# The operations that act on a company's journey get one (the others run without it).
+JOURNEY_PATHS = ("/cases", "/needs", "/roadmap", "/referrals", "/requests", "/tasks", "/activities")
+
+
 @pytest.mark.fuzz
 @pytest.mark.parametrize("label", OPERATIONS)
 @pytest.mark.parametrize("role", ROLES)
@@ -231,12 +235,15 @@ def test_fuzz(
     role_users: dict[str, Any],
     fuzz_world: Any,
     pinned_hypothesis_constants: None,
+    request: pytest.FixtureRequest,
 ) -> None:
     # schemathesis keeps process-wide caches that steer generation; emptied, each test draws the same
     # requests whether it runs alone or after the others.
     clear_schemathesis_caches()
     schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
     method, path = label.split(" ", 1)
+    if any(part in path for part in JOURNEY_PATHS):
+        request.getfixturevalue("journey_world")
     operation = schema[path][method]
     headers = role_headers[role]
     checks = [*CHECKS, anonymous_is_unauthorised] if role == "anonymous" else CHECKS
