@@ -1,5 +1,6 @@
 """The organisation's timeline: what other apps and the advisor add to it."""
 
+from datetime import UTC
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from moselle.journeys.models import (
     Case,
 )
 from moselle.organisations.models import Organisation
+
+EARLIEST_YEAR = 1990  # a hub's record starts long after this
 
 # --- The timeline ----------------------------------------------------------------------------------------
 
@@ -61,6 +64,12 @@ def activity_log(
         raise ValidationError({"summary": _("Say in a few words what was discussed.")})
     if len(summary) > 300:
         raise ValidationError({"summary": _("At most %(limit)d characters.") % {"limit": 300}})
+    if at is not None:
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        at = at.astimezone(UTC)  # any offset the database can store
+        if at.year < EARLIEST_YEAR:
+            raise ValidationError({"at": _("Give a date from %(year)d on.") % {"year": EARLIEST_YEAR}})
     if at is not None and at > timezone.now():
         raise ValidationError({"at": _("Log what has happened: the date cannot be in the future.")})
     if case is not None and case.organisation_id != organisation.pk:
