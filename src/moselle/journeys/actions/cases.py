@@ -16,6 +16,7 @@ from moselle.journeys.actions.checks import (
     NEXT_STEP_LIMIT,
     NOTE_LIMIT,
     TITLE_LIMIT,
+    Checked,
     categories_of,
     check_country,
     check_email,
@@ -41,45 +42,31 @@ from moselle.organisations.models import Organisation
 def intake_submit(*, actor: Any, data: Mapping[str, Any], language: str | None = None) -> Case:
     """A request for help from the website: it opens a case at Inform in the triage queue and sends the
     person a receipt. Held on the hub's legitimate interest in answering what it was asked."""
-    errors: dict[str, list[str]] = {}
-
-    def take(name: str, check: Any) -> Any:
-        try:
-            return check()
-        except ValidationError as error:
-            for key, messages in error.message_dict.items():
-                errors.setdefault(key, []).extend(messages)
-            return None
-
-    name = take("name", lambda: check_text(data.get("name"), "name", 200, required=True, missing=_("Give your name.")))
-    email = take("email", lambda: check_email(data.get("email")))
-    phone = take("phone", lambda: check_text(data.get("phone"), "phone", 40))
-    role = take("role", lambda: check_text(data.get("role"), "role", 200))
-    organisation_name = take(
+    checked = Checked(data)
+    name = checked.take("name", lambda v: check_text(v, "name", 200, required=True, missing=_("Give your name.")))
+    email = checked.take("email", check_email)
+    phone = checked.take("phone", lambda v: check_text(v, "phone", 40))
+    role = checked.take("role", lambda v: check_text(v, "role", 200))
+    organisation_name = checked.take(
         "organisation_name",
-        lambda: check_text(
-            data.get("organisation_name"),
-            "organisation_name",
-            200,
-            required=True,
-            missing=_("Give the name of the organisation you ask for."),
+        lambda v: check_text(
+            v, "organisation_name", 200, required=True, missing=_("Give the name of the organisation you ask for.")
         ),
     )
-    country = take("country", lambda: check_country(data.get("country")))
-    message = take(
+    country = checked.take("country", check_country)
+    message = checked.take(
         "message",
-        lambda: check_text(
-            data.get("message"), "message", MESSAGE_LIMIT, required=True, missing=_("Say in a few words what you need.")
+        lambda v: check_text(
+            v, "message", MESSAGE_LIMIT, required=True, missing=_("Say in a few words what you need.")
         ),
     )
-    categories = take("categories", lambda: categories_of(data.get("categories")))
+    categories = checked.take("categories", categories_of)
     heard_from = str(data.get("heard_from") or "")
     if heard_from and heard_from not in IntakeRequest.HeardFrom.values:
-        errors.setdefault("heard_from", []).append(_("Choose one of the answers offered."))
+        checked.add("heard_from", _("Choose one of the answers offered."))
     if not data.get("privacy_notice"):
-        errors.setdefault("privacy_notice", []).append(_("Confirm that you have read how the hub uses what you send."))
-    if errors:
-        raise ValidationError(errors)
+        checked.add("privacy_notice", _("Confirm that you have read how the hub uses what you send."))
+    checked.done()
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     with transaction.atomic():
         now = timezone.now()

@@ -1,6 +1,6 @@
 """Checks shared by the journeys' actions: each raises a ``ValidationError`` naming the field."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -126,3 +126,35 @@ def check_choice(value: Any, choices: Any, field: str, message: str) -> str:
     if value not in [code for code, _label in choices]:
         raise ValidationError({field: message})
     return str(value)
+
+
+class Checked:
+    """The checks of one action's input, all run before anything is written, so that every bad field is
+    named at once. ``take`` reads ``data[name]`` through ``check`` (only the names given, unless ``every``)."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, every: bool = True) -> None:
+        self.data: Mapping[str, Any] = data or {}
+        self.every = every
+        self.values: dict[str, Any] = {}
+        self.errors: dict[str, list[str]] = {}
+
+    def take(self, name: str, check: Callable[[Any], Any]) -> Any:
+        if name not in self.data and not self.every:
+            return None
+        try:
+            self.values[name] = check(self.data.get(name))
+        except ValidationError as error:
+            self.absorb(error)
+            return None
+        return self.values[name]
+
+    def absorb(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            self.errors.setdefault(field, []).extend(messages)
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)

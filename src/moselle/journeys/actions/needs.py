@@ -1,5 +1,6 @@
 """Needs: drafted from the assessment's gaps or written by hand, and their priority."""
 
+import functools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,6 +17,7 @@ from moselle.journeys import drafting
 from moselle.journeys.actions.checks import (
     MESSAGE_LIMIT,
     TITLE_LIMIT,
+    Checked,
     categories_of,
     check_gap,
     check_scale,
@@ -133,19 +135,8 @@ def need_update(*, actor: Any, need: Need, data: Mapping[str, Any]) -> Need:
 
 
 def _need_save(*, actor: Any, need: Need, data: Mapping[str, Any], creating: bool) -> Need:
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    technologies: list[Technology] | None = None
-
-    def take(name: str, check: Any) -> None:
-        if name not in data and not creating:
-            return
-        try:
-            values[name] = check(data.get(name))
-        except ValidationError as error:
-            for key, messages in error.message_dict.items():
-                errors.setdefault(key, []).extend(messages)
-
+    checked = Checked(data, every=creating)
+    take = checked.take
     if not is_hub_staff(actor):
         # The company says how much a need matters to it, and words the needs it wrote itself; the rest is
         # the advisor's estimate.
@@ -159,17 +150,14 @@ def _need_save(*, actor: Any, need: Need, data: Mapping[str, Any], creating: boo
         take("gap", lambda v: check_gap(v))
         take("category", lambda v: (categories_of([v], "category") or [""])[0] if v else "")
     for name in ("importance", "urgency", "effort"):
-        take(name, lambda v, name=name: 3 if v in (None, "") and creating else check_scale(v, name))
+        take(name, functools.partial(_estimate, field=name, creating=creating))
     if "technologies" in data:
-        try:
-            technologies = technologies_named(data.get("technologies") or [])
-        except ValidationError as error:
-            errors.update({k: list(v) for k, v in error.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+        take("technologies", lambda v: technologies_named(v or []))
+    checked.done()
+    technologies = checked.values.pop("technologies", None)
     with transaction.atomic():
         before = {} if creating else audit.snapshot(need)
-        for name, value in values.items():
+        for name, value in checked.values.items():
             setattr(need, name, value)
         need.priority = drafting.priority(
             importance=need.importance, gap=need.gap, urgency=need.urgency, effort=need.effort
@@ -243,3 +231,8 @@ def prioritised(needs: Iterable[Need]) -> list[Need]:
         (need for need in needs if need.status == Need.Status.OPEN),
         key=lambda need: (-need.ranking, -need.gap, need.pk),
     )
+
+
+def _estimate(value: Any, *, field: str, creating: bool) -> int:
+    """Importance, urgency or effort: 3 when a new need leaves it out, else a whole number from 1 to 5."""
+    return 3 if value in (None, "") and creating else check_scale(value, field)

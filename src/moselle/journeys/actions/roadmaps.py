@@ -1,7 +1,6 @@
 """The roadmap: drafted from the prioritised needs, edited, agreed by the company."""
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,12 +12,12 @@ from moselle.accounts.access import is_hub_staff, member_organisation_ids
 from moselle.accounts.models import User
 from moselle.assessments import scoring
 from moselle.core import audit
-from moselle.core.models_taxonomy import Technology
 from moselle.journeys import drafting
 from moselle.journeys.actions.cases import case_reach
 from moselle.journeys.actions.checks import (
     MESSAGE_LIMIT,
     TITLE_LIMIT,
+    Checked,
     categories_of,
     check_choice,
     check_text,
@@ -111,19 +110,8 @@ def action_save(
     """Add an action to a roadmap or change one; the roadmap then waits for the company's agreement again.
     A new action's due date cannot be in the past."""
     creating = action is None
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    technologies: list[Technology] | None = None
-
-    def take(name: str, check: Any) -> None:
-        if name not in data and not creating:
-            return
-        try:
-            values[name] = check(data.get(name))
-        except ValidationError as error:
-            for key, messages in error.message_dict.items():
-                errors.setdefault(key, []).extend(messages)
-
+    checked = Checked(data, every=creating)
+    take = checked.take
     take("title", lambda v: check_text(v, "title", TITLE_LIMIT, required=True, missing=_("Say what is to be done.")))
     take("description", lambda v: check_text(v, "description", MESSAGE_LIMIT))
     take("category", lambda v: (categories_of([v], "category") or [""])[0] if v else "")
@@ -140,46 +128,35 @@ def action_save(
             v or RoadmapAction.Status.PLANNED, RoadmapAction.Status.choices, "status", _("Choose a status.")
         ),
     )
-    if "due_on" in data or creating:
-        current = action.due_on if action is not None else None
-        try:
-            given = data.get("due_on")
-            parsed = date.fromisoformat(given) if isinstance(given, str) and given else given
-            values["due_on"] = (
-                current if current is not None and parsed == current else future_date(given, "due_on", required=True)
-            )
-        except (ValidationError, ValueError) as error:
-            messages = (
-                error.message_dict
-                if isinstance(error, ValidationError)
-                else {"due_on": [_("Give a date as YYYY-MM-DD.")]}
-            )
-            for key, texts in messages.items():
-                errors.setdefault(key, []).extend(texts)
-    if "owner" in data and data.get("owner") not in (None, ""):
+    current = action.due_on if action is not None else None
+    # An action keeps a due date already passed; a new or moved date must be today or later.
+    take(
+        "due_on",
+        lambda v: (
+            current if current and v in (current, current.isoformat()) else future_date(v, "due_on", required=True)
+        ),
+    )
+    if data.get("owner") not in (None, ""):
         owner = data.get("owner")
         if not isinstance(owner, User) or not (
             is_hub_staff(owner) or roadmap.organisation_id in member_organisation_ids(owner)
         ):
-            errors.setdefault("owner", []).append(_("Choose someone of the hub or of the company."))
+            checked.add("owner", _("Choose someone of the hub or of the company."))
         else:
-            values["owner"] = owner
+            checked.values["owner"] = owner
     elif "owner" in data:
-        values["owner"] = None
+        checked.values["owner"] = None
     if "technologies" in data:
-        try:
-            technologies = technologies_named(data.get("technologies") or [])
-        except ValidationError as error:
-            errors.update({k: list(v) for k, v in error.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+        take("technologies", lambda v: technologies_named(v or []))
+    checked.done()
+    technologies = checked.values.pop("technologies", None)
     with transaction.atomic():
         if action is None:
             action = RoadmapAction(roadmap=roadmap, position=roadmap.actions.count() + 1)
             before = {}
         else:
             before = audit.snapshot(action)
-        for name, value in values.items():
+        for name, value in checked.values.items():
             setattr(action, name, value)
         action.save()
         if technologies is not None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moselle.core import audit, mail
-from moselle.journeys.actions.checks import TITLE_LIMIT, check_staff, check_text, future_date, user_of
+from moselle.journeys.actions.checks import TITLE_LIMIT, Checked, check_staff, check_text, future_date, user_of
 from moselle.journeys.models import Case, Task
 from moselle.organisations.models import Organisation
 
@@ -25,29 +24,20 @@ def task_create(
     organisation: Organisation | None = None,
 ) -> Task:
     """A task for a member of the hub's staff, due today or later."""
-    errors: dict[str, list[str]] = {}
-    due = None
-    for check in (
-        lambda: check_text(title, "title", TITLE_LIMIT, required=True, missing=_("Say what is to be done.")),
-        lambda: check_staff(assignee, "assignee"),
-    ):
-        try:
-            check()
-        except ValidationError as error:
-            errors.update({k: list(v) for k, v in error.message_dict.items()})
-    try:
-        due = future_date(due_on, "due_on", required=True)
-    except ValidationError as error:
-        errors.update({k: list(v) for k, v in error.message_dict.items()})
+    checked = Checked({"title": title, "assignee": assignee, "due_on": due_on})
+    checked.take(
+        "title", lambda v: check_text(v, "title", TITLE_LIMIT, required=True, missing=_("Say what is to be done."))
+    )
+    checked.take("assignee", lambda v: check_staff(v, "assignee"))
+    checked.take("due_on", lambda v: future_date(v, "due_on", required=True))
     if case is not None and organisation is not None and case.organisation_id != organisation.pk:
-        errors["case"] = [_("This case is another organisation's.")]
-    if errors or due is None:
-        raise ValidationError(errors)
+        checked.add("case", _("This case is another organisation's."))
+    checked.done()
     with transaction.atomic():
         task = Task.objects.create(
-            title=check_text(title, "title", TITLE_LIMIT),
-            assignee=assignee,
-            due_on=due,
+            title=checked.values["title"],
+            assignee=checked.values["assignee"],
+            due_on=checked.values["due_on"],
             case=case,
             organisation=organisation or (case.organisation if case is not None else None),
             created_by=user_of(actor),
