@@ -9,13 +9,9 @@ from typing import Any
 import pytest
 
 from moselle.accounts.models import Role
-from moselle.assessments import actions as assessment_actions
-from moselle.assessments.tests.test_flow import required_customer
-from moselle.assessments.tests.test_scoring import sme_example
 from moselle.catalogue.models import Offer
 from moselle.catalogue.tests.factories import make_offer
 from moselle.core.models_taxonomy import Technology
-from moselle.core.taxonomy import seed_taxonomy
 from moselle.journeys import actions, drafting, queries
 from moselle.journeys.models import Case, Horizon, Need, RoadmapAction, Stage
 from moselle.organisations import actions as registry_actions
@@ -23,21 +19,6 @@ from moselle.organisations.models import Organisation
 
 ORDER = ["d4", "d6", "d2", "d5", "d3", "d1"]
 GAPS = ["22.43", "16.00", "12.43", "10.00", "4.57", "1.00"]
-
-
-@pytest.fixture
-def taxonomy(db: Any) -> None:
-    seed_taxonomy()
-
-
-@pytest.fixture
-def assessed(org_a: Organisation, taxonomy: None) -> Organisation:
-    assessment = assessment_actions.assessment_start(actor=None, organisation=org_a, stage="T0")
-    assessment_actions.assessment_save(
-        actor=None, assessment=assessment, answers=sme_example(), customer=required_customer(assessment)
-    )
-    assessment_actions.assessment_submit(actor=None, assessment=assessment)
-    return org_a
 
 
 @pytest.fixture

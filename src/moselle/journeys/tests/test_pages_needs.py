@@ -13,30 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from moselle.assessments import actions as assessment_actions
-from moselle.assessments.tests.test_flow import required_customer
-from moselle.assessments.tests.test_scoring import sme_example
-from moselle.core.taxonomy import seed_taxonomy
 from moselle.journeys import actions
 from moselle.journeys.models import Case, Need, Roadmap
 from moselle.organisations.models import Organisation
 
 ORDER = ["d4", "d6", "d2", "d5", "d3", "d1"]
-
-
-@pytest.fixture
-def taxonomy(db: Any) -> None:
-    seed_taxonomy()
-
-
-@pytest.fixture
-def assessed(org_a: Organisation, taxonomy: None) -> Organisation:
-    assessment = assessment_actions.assessment_start(actor=None, organisation=org_a, stage="T0")
-    assessment_actions.assessment_save(
-        actor=None, assessment=assessment, answers=sme_example(), customer=required_customer(assessment)
-    )
-    assessment_actions.assessment_submit(actor=None, assessment=assessment)
-    return org_a
 
 
 @pytest.fixture

@@ -13,12 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from moselle.assessments import actions as assessment_actions
-from moselle.assessments.tests.test_flow import required_customer
-from moselle.assessments.tests.test_scoring import sme_example
 from moselle.catalogue.models import Offer
 from moselle.catalogue.tests.factories import make_offer
-from moselle.core.taxonomy import seed_taxonomy
 from moselle.journeys import actions
 from moselle.journeys.models import Case, Roadmap, RoadmapAction, RoadmapVersion
 from moselle.organisations import actions as registry_actions
@@ -32,21 +28,6 @@ OFFERED = (
     ["Cloud Services"],
     ["Photonics"],  # shares no technology with any action
 )
-
-
-@pytest.fixture
-def taxonomy(db: Any) -> None:
-    seed_taxonomy()
-
-
-@pytest.fixture
-def assessed(org_a: Organisation, taxonomy: None) -> Organisation:
-    assessment = assessment_actions.assessment_start(actor=None, organisation=org_a, stage="T0")
-    assessment_actions.assessment_save(
-        actor=None, assessment=assessment, answers=sme_example(), customer=required_customer(assessment)
-    )
-    assessment_actions.assessment_submit(actor=None, assessment=assessment)
-    return org_a
 
 
 @pytest.fixture
