@@ -146,3 +146,14 @@ def test_a_referral_to_a_company_is_refused(
     assert response.json()["errors"][0]["field"] == "recipient"
     assert "neither a provider nor a partner" in response.json()["detail"]
     assert not Referral.objects.exists()
+
+
+def test_a_company_member_cannot_learn_another_organisation_s_name_through_a_referral(
+    client_for: Any, personas: Any, org_a: Organisation, org_b: Organisation
+) -> None:
+    response = client_for(personas.a["company_member"]).post(
+        "/api/v1/referrals", {"organisation_id": org_a.pk, "recipient_id": org_b.pk}, content_type=JSON
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "recipient_id"
+    assert org_b.name not in response.content.decode()

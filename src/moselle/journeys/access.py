@@ -14,6 +14,7 @@ from django.http import Http404
 
 from moselle.accounts.access import is_hub_staff, member_organisation_ids, require_hub_staff
 from moselle.journeys.models import Activity, Case, Need, Referral, Roadmap, RoadmapAction, Task
+from moselle.organisations.models import Organisation
 
 
 def visible_cases(user: Any) -> QuerySet[Case]:
@@ -128,3 +129,17 @@ def get_task_for_user(user: Any, task_id: int) -> Task:
     if task is None:
         raise Http404
     return task
+
+
+def nameable_recipients(user: Any) -> QuerySet[Organisation]:
+    """Whom ``user`` may name as a referral's recipient. Hub staff name any organisation (the action then says
+    why one that does not deliver cannot receive it); anyone else names the hub's providers and partners or
+    their own organisations, so that a refusal never reveals another organisation's name."""
+    if is_hub_staff(user):
+        return Organisation.objects.all()
+    from moselle.journeys.actions.referrals import RECIPIENT_KINDS
+
+    delivering = Organisation.objects.filter(
+        kind_rows__kind__in=RECIPIENT_KINDS, merged_into__isnull=True, is_historical=False
+    )
+    return Organisation.objects.filter(Q(pk__in=delivering.values("pk")) | Q(pk__in=member_organisation_ids(user)))

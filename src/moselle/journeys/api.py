@@ -27,6 +27,7 @@ from moselle.journeys.access import (
     get_referral_for_user,
     get_roadmap_for_user,
     get_task_for_user,
+    nameable_recipients,
     side_of,
     timeline_for_user,
     visible_cases,
@@ -35,7 +36,6 @@ from moselle.journeys.access import (
 )
 from moselle.journeys.models import Activity, Case, Need, Referral, Roadmap, RoadmapAction, Task
 from moselle.organisations.access import get_organisation_for_user
-from moselle.organisations.models import Organisation
 
 router = Router(tags=["journeys"])
 
@@ -617,7 +617,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Any:
     organisation = get_organisation_for_user(request.user, payload.organisation_id)
     recipient = None
     if payload.recipient_id is not None:
-        recipient = Organisation.objects.filter(pk=payload.recipient_id).first()
+        recipient = nameable_recipients(request.user).filter(pk=payload.recipient_id).first()
         if recipient is None:
             raise ValidationError({"recipient_id": _("No such organisation.")})
     referral = actions.referral_propose(

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from moselle.accounts.access import is_hub_staff, member_organisation_ids
+from moselle.journeys.access import nameable_recipients
 from moselle.journeys.actions.referrals import RECIPIENT_KINDS
 from moselle.journeys.models import Referral
 from moselle.organisations.models import Organisation
@@ -93,12 +93,7 @@ class ReferralProposeForm(forms.Form):
             # The list offers providers and partners; what is accepted is wider, so that the action says
             # why another organisation cannot receive a referral. A member of the company may name only
             # organisations it could see anyway: the message never reveals another's name.
-            if is_hub_staff(user):
-                field.queryset = Organisation.objects.all()
-            else:
-                field.queryset = Organisation.objects.filter(
-                    Q(pk__in=recipients().values("pk")) | Q(pk__in=member_organisation_ids(user))
-                )
+            field.queryset = nameable_recipients(user)
             choices = [(o.pk, recipient_label(o)) for o in recipients().exclude(pk=organisation.pk)]
             field.choices = [("", _("Choose a provider or partner")), *choices]
         if ask_consent:
