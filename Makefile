@@ -32,8 +32,11 @@ run: install
 	@echo "Demo: multi-factor authentication is not required for hub staff (MOSELLE_REQUIRE_STAFF_MFA=0)."
 	MOSELLE_DEMO=1 MOSELLE_REQUIRE_STAFF_MFA=$${MOSELLE_REQUIRE_STAFF_MFA:-0} $(PY) manage.py serve
 
+# The suite runs on every core (pytest-xdist; MOSELLE_TEST_WORKERS=0 runs it in one process).
+WORKERS := -n $${MOSELLE_TEST_WORKERS:-auto}
+
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(WORKERS) $(PYTEST_ARGS)
 
 # Installs Debian's Chromium and the pinned axe-core if missing (never a Playwright browser download).
 browser: install
@@ -41,7 +44,7 @@ browser: install
 	$(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
 fuzz: install
-	MOSELLE_FUZZ_EXAMPLES=$${MOSELLE_FUZZ_EXAMPLES:-200} $(BIN)/pytest -m fuzz -p no:randomly $(PYTEST_ARGS)
+	MOSELLE_FUZZ_EXAMPLES=$${MOSELLE_FUZZ_EXAMPLES:-200} $(BIN)/pytest $(WORKERS) -m fuzz -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -10,10 +11,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from moselle.core.apicommon import BodyError, JsonParser, TokenAuth, session_auth
 
-api = NinjaAPI(
+
+class MoselleAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document is built once per root path.
+
+    Building it walks every operation's pydantic models (over a second for this API); the routers are fixed once
+    mounted, so the document cannot change while the process runs. Each caller gets its own copy.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        built: dict[str, OpenAPISchema] = self.__dict__.setdefault("_built_schemas", {})
+        if path_prefix not in built:
+            built[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return copy.deepcopy(built[path_prefix])
+
+
+api = MoselleAPI(
     title="Moselle API",
     version="1",
     description=(

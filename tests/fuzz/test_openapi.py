@@ -140,3 +140,13 @@ def test_every_error_answer_is_json_with_detail_and_errors(personas: Any, token_
             assert body["errors"], (where, body)
             field = body["errors"][0]["field"]
             assert field and body["detail"].startswith(f"{field}: "), (where, body)
+
+
+def test_document_is_built_once_and_each_caller_gets_a_copy(db: Any) -> None:
+    from moselle.api import api
+
+    first = api.get_openapi_schema()
+    first["paths"].clear()  # a caller that alters its copy changes nothing for the next
+    second = Client().get(SCHEMA_PATH).json()
+    assert second["paths"] and second == json.loads(json.dumps(api.get_openapi_schema(), default=str))
+    assert "/api/v1/cases" in second["paths"]
