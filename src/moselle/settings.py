@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "moselle.catalogue",
     "moselle.matching",
     "moselle.journeys",
+    "moselle.reporting",
 ]
 
 MIDDLEWARE = [

@@ -280,6 +280,8 @@ def referral_move(*, actor: Any, referral: Referral, status: str, note: str = ""
         if status in (S.ACCEPTED, S.DECLINED):
             _signal(actor, referral, "accepted" if status == S.ACCEPTED else "declined", note)
         _tell_after_move(referral, status)
+        if status == S.DONE:
+            _propose_service_record(actor, referral)
     return referral
 
 
@@ -336,6 +338,26 @@ def _service_record_draft(referral: Referral) -> dict[str, Any]:
         "description": referral.outcome[:300],
         "referral": referral.pk,
     }
+
+
+def _propose_service_record(actor: Any, referral: Referral) -> None:
+    """A done referral is a service delivered: reporting gets a draft record for the hub's staff to confirm."""
+    from moselle.reporting.actions import record_propose
+
+    accepted = referral.moves.filter(to_status=S.ACCEPTED).order_by("at").values_list("at", flat=True).first()
+    today = timezone.localdate()
+    record_propose(
+        actor=actor,
+        source="referral",
+        customer=referral.organisation,
+        category=str(referral.service_record_draft.get("category") or ""),
+        description=referral.outcome,
+        started_on=timezone.localdate(accepted) if accepted else today,
+        ended_on=today,
+        partner=referral.recipient,
+        case_id=referral.case_id,
+        referral_id=referral.pk,
+    )
 
 
 def _signal(actor: Any, referral: Referral, decision: str, reason: str) -> None:

@@ -552,6 +552,16 @@ def test_it_proposes_a_service_record_when_a_referral_is_done(
         company.pk,
     )
     assert draft["category"] == offer.category == "test_before_invest"
+    from moselle.reporting.models import ServiceRecord
+
+    record = ServiceRecord.objects.get(referral=referral)
+    assert (record.status, record.customer_id, record.partner_id, record.category, record.description) == (
+        ServiceRecord.Status.PROPOSED,
+        company.pk,
+        provider.pk,
+        "test_before_invest",
+        "Vision system tried",
+    )
 
 
 def test_it_does_not_accept_a_referral_that_is_done(
