@@ -32,6 +32,7 @@ from moselle.journeys.models import Case
 from moselle.organisations import actions as org_actions
 from moselle.organisations import imports
 from moselle.organisations.models import HubService
+from moselle.reporting import actions as reporting_actions
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -309,6 +310,56 @@ def task_for_the_advisor(w: World) -> dict[str, Any]:
     return {"task_id": task.pk}
 
 
+def _record(w: World, status: str = "finalised") -> Any:
+    day = timezone.localdate() - timedelta(days=5)
+    if status == "proposed":
+        return reporting_actions.record_propose(
+            actor=None,
+            source="event",
+            customer=w.org_a,
+            category="skills_and_training",
+            description="x",
+            started_on=day,
+        )
+    data = {"customer": w.org_a.pk, "category": "skills_and_training", "description": "Course", "started_on": day}
+    return reporting_actions.record_create(actor=w.personas.hub_advisor, data=data)
+
+
+def record_in_a(w: World) -> dict[str, Any]:
+    return {"record_id": _record(w).pk}
+
+
+def proposed_record_in_a(w: World) -> dict[str, Any]:
+    return {"record_id": _record(w, "proposed").pk}
+
+
+def declaration_in_a(w: World) -> dict[str, Any]:
+    data = {"amount": "100", "granted_on": "2025-02-01", "granting_body": "Commune", "regulation": "2023/2831"}
+    declared = reporting_actions.declaration_add(actor=w.personas.hub_advisor, organisation=w.org_a, data=data)
+    return {"declaration_id": declared.pk}
+
+
+def grant_in_a(w: World) -> dict[str, Any]:
+    grant, _warning = reporting_actions.grant_record(
+        actor=w.personas.hub_admin, organisation=w.org_a, amount="10", description="Workshop"
+    )
+    return {"grant_id": grant.pk}
+
+
+declaration_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "amount": "250",
+    "granted_on": "2025-03-01",
+    "granting_body": "Ministry",
+    "regulation": "2023/2831",
+}
+grant_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "amount": "10",
+    "description": "Workshop",
+    "basis": "de_minimis",
+}
+PARTNERS = [A["partner_member"], B["partner_member"]]
+
+
 def _due() -> str:
     return (timezone.localdate() + timedelta(days=10)).isoformat()
 
@@ -492,6 +543,16 @@ PAGES: dict[str, Entry] = {
     "organisation_timeline": Entry(ok(STAFF), 404, make=org_a),
     "my_tasks": Entry(ok(STAFF), 404),
     "task_done": Entry(ok(STAFF, 302), 404, "post", task_for_the_advisor),
+    "service_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "service_create": Entry(ok([*STAFF, *PARTNERS]), 403),
+    "service_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=record_in_a),
+    "service_reject": Entry(ok(STAFF, 302), 404, "post", proposed_record_in_a, lambda w: {"reason": "Twice"}),
+    "ledger_page": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "declaration_add": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, declaration_data),
+    "declaration_delete": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", declaration_in_a),
+    "grant_add": Entry(ok(STAFF, 302), 404, "post", org_a, grant_data),
+    "grant_notice": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=grant_in_a),
+    "grant_cancel": Entry(ok(STAFF, 302), 404, "post", grant_in_a, lambda w: {"reason": "Withdrawn"}),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.

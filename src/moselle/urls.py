@@ -17,8 +17,19 @@ from moselle.matching import views as matching
 from moselle.organisations import views as organisations
 from moselle.organisations import views_imports as imports
 from moselle.organisations import views_registry as registry
+from moselle.reporting import views as reporting
 
 urlpatterns = [
+    path("services/", reporting.service_list, name="service_list"),
+    path("services/new/", reporting.service_create, name="service_create"),
+    path("services/<int:record_id>/", reporting.service_detail, name="service_detail"),
+    path("services/<int:record_id>/reject/", reporting.service_reject, name="service_reject"),
+    path("organisations/<int:organisation_id>/aid/", reporting.ledger_page, name="ledger_page"),
+    path("organisations/<int:organisation_id>/aid/declare/", reporting.declaration_add, name="declaration_add"),
+    path("organisations/<int:organisation_id>/aid/grant/", reporting.grant_add, name="grant_add"),
+    path("aid/declarations/<int:declaration_id>/delete/", reporting.declaration_delete, name="declaration_delete"),
+    path("aid/grants/<int:grant_id>/", reporting.grant_notice, name="grant_notice"),
+    path("aid/grants/<int:grant_id>/cancel/", reporting.grant_cancel, name="grant_cancel"),
     path("", core.home, name="home"),
     path("health/", core.health, name="health"),
     path("privacy/", core.privacy_notice, name="privacy_notice"),

@@ -123,3 +123,35 @@ def sees_aggregates_only(user: Any) -> bool:
 
 def can_export_for_commission(user: Any) -> bool:
     return is_hub_admin(user)
+
+
+def loggable_customers(user: Any) -> QuerySet[Organisation]:
+    """Whom the user may log a service for: staff, any live organisation of the registry but the hub itself;
+    a partner's members, the companies referred to their organisation."""
+    from moselle.accounts.access import hub_organisation_id
+    from moselle.journeys.models import Referral
+
+    live = Organisation.objects.filter(merged_into__isnull=True, is_historical=False)
+    if is_hub_staff(user):
+        hub_id = hub_organisation_id()
+        return (live.exclude(pk=hub_id) if hub_id else live).order_by("name")
+    referred = Referral.objects.filter(recipient_id__in=partner_organisation_ids(user)).values("organisation_id")
+    return live.filter(pk__in=referred).order_by("name")
+
+
+def delivering_partners(user: Any) -> QuerySet[Organisation]:
+    """Who may be named as having delivered: staff, any organisation working with the hub; a partner's
+    members, their own organisations."""
+    if is_hub_staff(user):
+        kinds = (
+            "consortium_partner",
+            "research_organisation",
+            "technology_provider",
+            "consultant",
+            "trainer",
+            "test_facility",
+        )
+        return (
+            Organisation.objects.filter(merged_into__isnull=True, kind_rows__kind__in=kinds).distinct().order_by("name")
+        )
+    return Organisation.objects.filter(pk__in=partner_organisation_ids(user)).order_by("name")
