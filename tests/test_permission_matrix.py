@@ -358,6 +358,12 @@ grant_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
     "basis": "de_minimis",
 }
 PARTNERS = [A["partner_member"], B["partner_member"]]
+record_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "customer_id": w.org_a.pk,
+    "category": "skills_and_training",
+    "description": "Course",
+    "started_on": "2026-01-05",
+}
 
 
 def _due() -> str:
@@ -546,6 +552,7 @@ PAGES: dict[str, Entry] = {
     "service_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
     "service_create": Entry(ok([*STAFF, *PARTNERS]), 403),
     "service_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=record_in_a),
+    "commission_services": Entry(ok([ADMIN]), 404),
     "service_reject": Entry(ok(STAFF, 302), 404, "post", proposed_record_in_a, lambda w: {"reason": "Twice"}),
     "ledger_page": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
     "declaration_add": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, declaration_data),
@@ -737,6 +744,25 @@ API: dict[tuple[str, str], Entry] = {
     ("get", "/tasks"): Entry(ok(STAFF), 404),
     ("post", "/tasks"): Entry(ok(STAFF, 201), 404, "post", data=lambda w: {"title": "Call back", "due_on": _due()}),
     ("post", "/tasks/{task_id}/done"): Entry(ok(STAFF), 404, "post", task_for_the_advisor),
+    ("get", "/services"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/services/{record_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=record_in_a),
+    ("post", "/services"): Entry({**ok(STAFF, 201), **ok(PARTNERS, 422)}, 403, "post", data=record_data),
+    ("patch", "/services/{record_id}"): Entry(ok(STAFF), 404, "patch", record_in_a, lambda w: {"attendees": 3}),
+    ("post", "/services/{record_id}/confirm"): Entry(ok(STAFF), 404, "post", proposed_record_in_a),
+    ("post", "/services/{record_id}/reject"): Entry(
+        ok(STAFF), 404, "post", proposed_record_in_a, lambda w: {"reason": "Twice"}
+    ),
+    ("get", "/organisations/{organisation_id}/aid"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("post", "/organisations/{organisation_id}/aid/declarations"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", org_a, declaration_data
+    ),
+    ("delete", "/aid/declarations/{declaration_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, "delete", declaration_in_a),
+    ("post", "/organisations/{organisation_id}/aid/grants"): Entry(ok(STAFF, 201), 404, "post", org_a, grant_data),
+    ("get", "/aid/grants"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/aid/grants/{grant_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=grant_in_a),
+    ("post", "/aid/grants/{grant_id}/cancel"): Entry(
+        ok(STAFF), 404, "post", grant_in_a, lambda w: {"reason": "Withdrawn"}
+    ),
 }
 
 

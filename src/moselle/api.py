@@ -74,12 +74,14 @@ def _field_name(loc: Any) -> str:
     """The field a validation error is about.
 
     ``("body", "payload", "email")`` → ``email``; ``("body", "payload")`` → ``body``;
-    ``("query", "limit")`` → ``limit``.
+    ``("query", "limit")`` → ``limit``; ``("body", "payload", "category", "literal['']")`` → ``category``.
     """
     parts = [str(part) for part in (loc or ())]
     location = parts.pop(0) if parts and parts[0] in _LOCATIONS else ""
     if location == "body" and parts and parts[0] == "payload":
         parts.pop(0)
+    # A union's error names the member it tried (``literal['a','b']``, ``function-after[...]``): not a field.
+    parts = [part for part in parts if "[" not in part and "(" not in part]
     return ".".join(parts) or location or "input"
 
 
@@ -128,6 +130,7 @@ def _mount() -> None:
     from moselle.matching.api import router as matching_router
     from moselle.organisations.api import router as organisations_router
     from moselle.organisations.api_registry import router as registry_router
+    from moselle.reporting.api import router as reporting_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
@@ -138,6 +141,7 @@ def _mount() -> None:
     api.add_router("/", catalogue_router)
     api.add_router("/", matching_router)
     api.add_router("/", journeys_router)
+    api.add_router("/", reporting_router)
 
 
 _mount()

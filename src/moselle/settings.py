@@ -140,6 +140,11 @@ MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Moselle"
 MOSELLE_REQUIRE_STAFF_MFA = env_bool("MOSELLE_REQUIRE_STAFF_MFA", True)
+# The Commission's layouts (services delivered, DMA results): only EDIHs report to the Commission's tools.
+MOSELLE_COMMISSION_LAYOUTS = env_bool("MOSELLE_COMMISSION_LAYOUTS", True)
+MOSELLE_COMMISSION_ECOSYSTEM_LABEL = env_str(
+    "MOSELLE_COMMISSION_ECOSYSTEM_LABEL", "Innovation ecosystem and networking"
+)
 
 _email_backend = env_choice("MOSELLE_EMAIL_BACKEND", "console", ("console", "smtp", "locmem"))
 EMAIL_BACKEND = {

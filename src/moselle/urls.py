@@ -18,12 +18,14 @@ from moselle.organisations import views as organisations
 from moselle.organisations import views_imports as imports
 from moselle.organisations import views_registry as registry
 from moselle.reporting import views as reporting
+from moselle.reporting import views_commission as commission
 
 urlpatterns = [
     path("services/", reporting.service_list, name="service_list"),
     path("services/new/", reporting.service_create, name="service_create"),
     path("services/<int:record_id>/", reporting.service_detail, name="service_detail"),
     path("services/<int:record_id>/reject/", reporting.service_reject, name="service_reject"),
+    path("services/commission/", commission.commission_services, name="commission_services"),
     path("organisations/<int:organisation_id>/aid/", reporting.ledger_page, name="ledger_page"),
     path("organisations/<int:organisation_id>/aid/declare/", reporting.declaration_add, name="declaration_add"),
     path("organisations/<int:organisation_id>/aid/grant/", reporting.grant_add, name="grant_add"),

@@ -6,8 +6,9 @@ parameter Moselle does not know is answered with a page that says which one and 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,6 +50,8 @@ def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
 def dma_export(request: HttpRequest) -> HttpResponse:
     """The results of every submitted assessment, in the official export's columns (always in English)."""
     require_assessment_staff(request.user)
+    if not settings.MOSELLE_COMMISSION_LAYOUTS:
+        raise Http404
     chosen_format = request.GET.get("format", "xlsx").strip().lower() or "xlsx"
     chosen_type = request.GET.get("type", "").strip().lower()
     if chosen_format not in FORMATS:

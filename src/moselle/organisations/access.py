@@ -133,7 +133,7 @@ def require_catalogue_steward(user: Any) -> None:
 
 # What every member of the hub staff imports; the European catalogues change the directory for everyone,
 # so they are the hub manager's.
-STAFF_IMPORT_KINDS = (ImportRun.Kind.ORGANISATIONS, ImportRun.Kind.DMA_RESULTS)
+STAFF_IMPORT_KINDS = (ImportRun.Kind.ORGANISATIONS, ImportRun.Kind.DMA_RESULTS, ImportRun.Kind.SERVICES_DELIVERED)
 
 
 def require_import_right(user: Any, kind: str) -> None:

@@ -479,6 +479,7 @@ class ImportRun(models.Model):
         EDIH_CATALOGUE = "edih_catalogue", _("European EDIH catalogue export")
         S3_LEGACY = "s3_legacy", _("2022 S3 hub catalogue")
         DMA_RESULTS = "dma_results", _("Open DMA results (official tool export)")
+        SERVICES_DELIVERED = "services_delivered", _("Services delivered (Commission KPI tool layout)")
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("checked (dry run)")

@@ -166,7 +166,9 @@ def _check_record(actor: Any, data: Mapping[str, Any], record: ServiceRecord | N
     merged = {**current, **{k: v for k, v in data.items() if k in RECORD_FIELDS}}
     checked = Checked(merged)
     today = timezone.localdate()
-    checked.take("customer", customer_of)
+    customer = checked.take("customer", customer_of)
+    if customer is not None and record is None and not _may_serve(actor, customer):
+        checked.add("customer", _("You log services for the companies referred to your organisation."))
     service = checked.take("hub_service", hub_service_of)
     if merged.get("category") in (None, "") and service is not None:
         merged["category"] = service.category
@@ -204,6 +206,12 @@ def _check_record(actor: Any, data: Mapping[str, Any], record: ServiceRecord | N
         checked.add("status", _("Proposals and rejections come from their own steps, not from an edit."))
     checked.done()
     return checked.values
+
+
+def _may_serve(actor: Any, customer: Organisation) -> bool:
+    from moselle.reporting.access import loggable_customers
+
+    return is_hub_staff(actor) or loggable_customers(actor).filter(pk=customer.pk).exists()
 
 
 def _partner_of(actor: Any, value: Any) -> Organisation | None:
@@ -267,13 +275,17 @@ def _apply(record: ServiceRecord, values: dict[str, Any]) -> None:
             setattr(record, name, value)
 
 
-def record_create(*, actor: Any, data: Mapping[str, Any], source: str = ServiceRecord.Source.MANUAL) -> ServiceRecord:
-    """Log a service delivered: hub staff for any partner, a partner's member for their own organisation."""
+def record_create(
+    *, actor: Any, data: Mapping[str, Any], source: str = ServiceRecord.Source.MANUAL, source_ref: str = ""
+) -> ServiceRecord:
+    """Log a service delivered: hub staff for any partner, a partner's member for their own organisation.
+
+    ``source_ref`` says where the record came from (an imported row's key), so the same row is not logged twice."""
     if not is_hub_staff(actor) and not partner_organisation_ids(actor):
         raise ValidationError({"customer": _("Only the hub and its partners log services.")})
     values = _check_record(actor, data, None)
     with transaction.atomic():
-        record = ServiceRecord(created_by=user_of(actor), source=source)
+        record = ServiceRecord(created_by=user_of(actor), source=source, source_ref=source_ref[:60])
         _apply(record, values)
         record.save()
         record.technologies.set(values.get("technologies") or [])

@@ -8,4 +8,4 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from moselle.reporting import privacy  # noqa: F401  (registers the exporter and eraser)
+        from moselle.reporting import commission, privacy  # noqa: F401  (register the import kind, the exporter and eraser)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,7 +78,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "categories": EdihCategory.choices,
         "proposed": proposed,
         "can_log": access.can_log_services(request.user),
-        "can_export": access.can_export_for_commission(request.user),
+        "can_export": settings.MOSELLE_COMMISSION_LAYOUTS and access.can_export_for_commission(request.user),
     }
     return render(request, "reporting/services.html", context)
 

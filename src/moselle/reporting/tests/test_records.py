@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from moselle.accounts.models import Role
-from moselle.organisations.models import HubService, Organisation
+from moselle.journeys import actions as journey_actions
+from moselle.organisations.models import HubService, Organisation, OrganisationKind
 from moselle.reporting import access, actions
 from moselle.reporting.models import ServiceRecord
 
@@ -101,6 +102,11 @@ def test_every_bad_field_is_named_at_once(personas: Any, org_a: Organisation) ->
 def test_a_partner_logs_its_own_services_only(
     partner_member: Any, partner: Organisation, org_a: Organisation, org_b: Organisation, personas: Any
 ) -> None:
+    with pytest.raises(ValidationError) as refused:
+        actions.record_create(actor=partner_member, data=good(org_a))
+    assert "referred to your organisation" in refused.value.message_dict["customer"][0]
+    OrganisationKind.objects.create(organisation=partner, kind="consortium_partner")
+    journey_actions.referral_propose(actor=personas.hub_advisor, organisation=org_a, recipient=partner)
     record = actions.record_create(actor=partner_member, data=good(org_a))
     assert record.partner_id == partner.pk  # its own organisation, without saying so
     with pytest.raises(ValidationError) as refused:
