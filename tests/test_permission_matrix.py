@@ -553,6 +553,8 @@ PAGES: dict[str, Entry] = {
     "service_create": Entry(ok([*STAFF, *PARTNERS]), 403),
     "service_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=record_in_a),
     "commission_services": Entry(ok([ADMIN]), 404),
+    "dashboard": Entry(ok([*STAFF, A["observer"], B["observer"]]), 403),
+    "dashboard_csv": Entry(ok([*STAFF, A["observer"], B["observer"]]), 403),
     "service_reject": Entry(ok(STAFF, 302), 404, "post", proposed_record_in_a, lambda w: {"reason": "Twice"}),
     "ledger_page": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
     "declaration_add": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, declaration_data),
@@ -759,6 +761,7 @@ API: dict[tuple[str, str], Entry] = {
     ("delete", "/aid/declarations/{declaration_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, "delete", declaration_in_a),
     ("post", "/organisations/{organisation_id}/aid/grants"): Entry(ok(STAFF, 201), 404, "post", org_a, grant_data),
     ("get", "/aid/grants"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/kpis"): Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
     ("get", "/aid/grants/{grant_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=grant_in_a),
     ("post", "/aid/grants/{grant_id}/cancel"): Entry(
         ok(STAFF), 404, "post", grant_in_a, lambda w: {"reason": "Withdrawn"}

@@ -19,8 +19,11 @@ from moselle.organisations import views_imports as imports
 from moselle.organisations import views_registry as registry
 from moselle.reporting import views as reporting
 from moselle.reporting import views_commission as commission
+from moselle.reporting import views_dashboard as dashboard
 
 urlpatterns = [
+    path("dashboard/", dashboard.dashboard_page, name="dashboard"),
+    path("dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("services/", reporting.service_list, name="service_list"),
     path("services/new/", reporting.service_create, name="service_create"),
     path("services/<int:record_id>/", reporting.service_detail, name="service_detail"),

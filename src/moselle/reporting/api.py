@@ -3,12 +3,13 @@ elsewhere and a single undertaking's ledger, under the same access rules as the 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -16,7 +17,8 @@ from ninja import Field, Query, Router, Schema, Status
 from moselle.accounts.access import require_hub_staff
 from moselle.core.apicommon import ERRORS, WRITE_ERRORS, Page, PageParams, page_limits, paginate
 from moselle.journeys.access import get_referral_for_user
-from moselle.reporting import access, actions
+from moselle.reporting import access, actions, kpis, suppression
+from moselle.reporting import dashboard as boards
 from moselle.reporting import ledger as ledgers
 from moselle.reporting.models import Declaration, Grant, ServiceRecord
 
@@ -431,3 +433,74 @@ def grant_get(request: HttpRequest, grant_id: int) -> Any:
 def grant_cancel(request: HttpRequest, grant_id: int, payload: ReasonIn) -> Any:
     grant = access.get_grant_to_manage(request.user, grant_id)
     return grant_out(actions.grant_cancel(actor=request.user, grant=grant, reason=payload.reason))
+
+
+# --- KPIs ----------------------------------------------------------------------------------------------------
+
+
+class KpiQuery(Schema):
+    start: str = Field("", description="First day, YYYY-MM-DD; the last twelve months by default.")
+    end: str = Field("", description="Last day, YYYY-MM-DD.")
+    partner: str = Field("", description="Only the services this partner (organisation id) delivered.")
+    category: str = Field("", description="Only this EDIH category.")
+
+
+class KpiValueOut(Schema):
+    code: str
+    label: str
+    unit: str
+    value: Decimal | int | None = Field(description="None when hidden from observers (fewer than five organisations).")
+
+
+class TargetOut(Schema):
+    indicator: str
+    label: str
+    target: int
+    start: date
+    end: date
+    value: Decimal | int | None
+    share: Decimal | None
+
+
+class KpisOut(Schema):
+    start: date
+    end: date
+    suppressed: bool = Field(description="True for observers: small cells are hidden.")
+    values: list[KpiValueOut]
+    targets: list[TargetOut]
+
+
+@router.get("/kpis", response={200: KpisOut, **ERRORS}, summary="The hub's KPIs for a period (staff and observers)")
+def kpi_list(request: HttpRequest, query: Query[KpiQuery]) -> Any:
+    if not access.can_see_dashboard(request.user):
+        raise Http404
+    observer = access.sees_aggregates_only(request.user)
+    period, filters = boards.read_choice(query.dict())
+    values = kpis.compute_all(period, filters)
+    figures = boards.board(period, filters, observer=observer)
+    if observer:
+        # The core figures as the suppressed dashboard shows them (money and means from fewer than five
+        # organisations hidden too); the other apps' figures through the registry's own rule.
+        shown = boards.core_figures(figures)
+        values = [
+            dataclasses.replace(v, value=shown[v.code]) if v.code in shown else v
+            for v in suppression.suppress_kpis(values)
+        ]
+    return {
+        "start": period.start,
+        "end": period.end,
+        "suppressed": observer,
+        "values": [{"code": v.code, "label": str(v.label), "unit": v.unit, "value": v.value} for v in values],
+        "targets": [
+            {
+                "indicator": t.indicator,
+                "label": str(t.label),
+                "target": t.target,
+                "start": t.period.start,
+                "end": t.period.end,
+                "value": t.value,
+                "share": t.share,
+            }
+            for t in figures.targets
+        ],
+    }

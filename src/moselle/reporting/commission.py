@@ -273,7 +273,7 @@ def services_rows(records: QuerySet[ServiceRecord]) -> Iterator[list[Cell]]:
         ]
 
 
-def _csv_cell(value: Cell) -> str:
+def csv_cell(value: Cell) -> str:
     """A cell as CSV text; a text a spreadsheet would run as a formula gets an apostrophe before it, which the
     import removes again."""
     if isinstance(value, Decimal):
@@ -289,7 +289,7 @@ def csv_bytes(rows: Iterable[Iterable[Cell]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
@@ -47,6 +48,14 @@ from moselle.reporting.models import AidBasis, Grant, ServiceRecord
 
 CENT = Decimal("0.01")
 SHARE = Decimal("0.0001")
+
+
+def real(path: str) -> Q:
+    """Leave out demo organisations, unless the instance itself runs as the demo (``MOSELLE_DEMO``), where
+    the figures are the demo's own. Exports for the Commission leave them out always."""
+    if settings.MOSELLE_DEMO:
+        return Q()
+    return Q(**{f"{path}__is_demo": False})
 
 
 def _round(value: Decimal) -> Decimal:
@@ -86,7 +95,7 @@ def funnel(period: Period) -> Funnel:
     """Read from the stage moves: a case opened at Inform has a move with an empty ``from_stage``, so every
     case that was opened, or moved, in the period counts; an organisation with two cases counts once."""
     start, end = _moments(period)
-    counts = StageMove.objects.filter(at__gte=start, at__lt=end, case__organisation__is_demo=False).aggregate(
+    counts = StageMove.objects.filter(real("case__organisation"), at__gte=start, at__lt=end).aggregate(
         informed=_reached(Stage.INFORM), inspired=_reached(Stage.INSPIRE), engaged=_reached(Stage.ENGAGE)
     )
     return Funnel(informed=counts["informed"], inspired=counts["inspired"], engaged=counts["engaged"])
@@ -100,10 +109,10 @@ def counted_records(period: Period, filters: Filters = NO_FILTERS) -> QuerySet[S
     nor the partner who delivered is a demo organisation."""
     records = ServiceRecord.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start),
-        Q(partner__isnull=True) | Q(partner__is_demo=False),
+        Q(partner__isnull=True) | real("partner"),
+        real("customer"),
         status__in=ServiceRecord.COUNTED,
         started_on__lte=period.end,
-        customer__is_demo=False,
     )
     return _narrowed(records, filters)
 
@@ -342,10 +351,10 @@ def aid_granted(period: Period, filters: Filters = NO_FILTERS) -> tuple[Amount, 
     """Grants in force whose right was conferred in the period, whenever the service is delivered; cancelled
     grants never count. Narrowed by a partner or category to grants aiding a record that matches."""
     grants = Grant.objects.filter(
+        real("organisation"),
         status=Grant.Status.GRANTED,
         granted_on__gte=period.start,
         granted_on__lte=period.end,
-        organisation__is_demo=False,
     )
     if filters.narrowed:
         aided = ServiceRecord.objects.filter(grant=OuterRef("pk"), status__in=ServiceRecord.COUNTED)
@@ -356,7 +365,7 @@ def aid_granted(period: Period, filters: Filters = NO_FILTERS) -> tuple[Amount, 
     amount = Amount(
         key="granted",
         label=_t("aid granted"),
-        amount=totals["amount"] or Decimal("0.00"),
+        amount=_round(totals["amount"] or Decimal("0")),
         organisations=totals["organisations"],
     )
     return amount, totals["grants"]
@@ -375,7 +384,7 @@ def aid_on_services(period: Period, filters: Filters = NO_FILTERS) -> tuple[Amou
     amounts: defaultdict[str, Decimal] = defaultdict(Decimal)
     receivers: defaultdict[str, set[int]] = defaultdict(set)
     for row in rows:
-        amounts[row["aid_basis"]] += row["amount"]
+        amounts[row["aid_basis"]] += _round(Decimal(row["amount"]))
         receivers[row["aid_basis"]].add(row["customer_id"])
     labels = dict(AidBasis.choices)
     by_basis = tuple(
@@ -387,7 +396,7 @@ def aid_on_services(period: Period, filters: Filters = NO_FILTERS) -> tuple[Amou
     total = Amount(
         key="on_services",
         label=_t("aid on services"),
-        amount=sum(amounts.values(), Decimal("0.00")),
+        amount=_round(sum(amounts.values(), Decimal("0"))),
         organisations=len(everyone),
     )
     return total, by_basis
@@ -436,12 +445,12 @@ def _rated_referrals(period: Period, filters: Filters) -> QuerySet[Referral]:
         referral=OuterRef("pk"), status__in=ServiceRecord.COUNTED, satisfaction__isnull=False
     )
     referrals = Referral.objects.filter(
+        real("organisation"),
+        real("recipient"),
         status=Referral.Status.DONE,
         satisfaction__isnull=False,
         updated_at__gte=start,
         updated_at__lt=end,
-        organisation__is_demo=False,
-        recipient__is_demo=False,
     ).exclude(Exists(rated_record))
     if filters.partner_id:
         referrals = referrals.filter(recipient_id=filters.partner_id)
@@ -527,7 +536,7 @@ def _pairs(period: Period) -> list[tuple[_Scores, _Scores]]:
     """Per organisation, its T1's latest result that has a comparable T0 result under the same rule."""
     rows = (
         Result.objects.filter(
-            organisation__is_demo=False,
+            real("organisation"),
             assessment__status=Assessment.Status.SUBMITTED,
             assessment__stage__in=(DmaStage.T0, DmaStage.T1),
             organisation_id__in=Subquery(_t1_taken_in(period).values("organisation_id")),
