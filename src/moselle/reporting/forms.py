@@ -54,6 +54,12 @@ class ServiceRecordForm(forms.Form):
     )
     aid_basis = forms.ChoiceField(label=_("State-aid basis"), choices=AidBasis.choices, initial=AidBasis.NONE)
     aid_info = forms.CharField(label=_("State-aid details"), required=False, max_length=200)
+    grant = forms.CharField(
+        label=_("Grant"),
+        required=False,
+        max_length=20,
+        help_text=_("The notice number of the de minimis grant recorded when the hub committed, e.g. DM-2026-0001."),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=EDITABLE_STATUSES, initial=ServiceRecord.Status.ONGOING)
     satisfaction = forms.ChoiceField(
         label=_("Customer satisfaction"),

@@ -119,6 +119,7 @@ def _initial(record: ServiceRecord) -> dict[str, Any]:
         "aid": record.aid,
         "aid_basis": record.aid_basis,
         "aid_info": record.aid_info,
+        "grant": record.grant.number if record.grant else "",
         "status": record.status if record.status in ServiceRecord.COUNTED else S.FINALISED,
         "satisfaction": record.satisfaction or "",
     }

@@ -153,3 +153,46 @@ def test_the_ledger_refuses_aid_above_the_ceiling_and_explains_the_options(perso
     assert staff.post(f"/aid/grants/{grant.pk}/cancel/", {"reason": "Not needed"}).status_code == 302
     grant.refresh_from_db()
     assert grant.status == Grant.Status.CANCELLED
+
+
+def test_a_record_points_to_its_grant_by_the_notice_number(personas: Any, org_a: Organisation) -> None:
+    grant, _warning = actions.grant_record(
+        actor=personas.hub_admin, organisation=org_a, amount="600", description="Course"
+    )
+    client = logged_in(personas.hub_advisor)
+    assert client.post("/services/new/", form(org_a, grant="DM-1999-0001")).status_code == 400
+    assert client.post("/services/new/", form(org_a, grant=grant.number)).status_code == 302
+    record = ServiceRecord.objects.get()
+    assert record.grant_id == grant.pk
+    assert grant.number in client.get(f"/services/{record.pk}/").content.decode()
+
+
+def test_aid_is_granted_from_an_accepted_referral_dated_at_its_acceptance(personas: Any, org_a: Organisation) -> None:
+    from moselle.journeys import actions as journey_actions
+    from moselle.organisations.models import OrganisationKind
+
+    provider = Organisation.objects.create(name="Cyber Range SA", country="LU")
+    OrganisationKind.objects.create(organisation=provider, kind="technology_provider")
+    referral = journey_actions.referral_propose(actor=personas.hub_advisor, organisation=org_a, recipient=provider)
+    journey_actions.referral_consent(actor=personas.a["company_member"], referral=referral, shared=["profile"])
+    journey_actions.referral_move(actor=personas.hub_advisor, referral=referral, status="accepted")
+    staff = logged_in(personas.hub_advisor)
+    link = f"/organisations/{org_a.pk}/aid/?referral={referral.pk}"
+    assert link in staff.get(f"/referrals/{referral.pk}/").content.decode()
+    assert link not in logged_in(personas.a["company_member"]).get(f"/referrals/{referral.pk}/").content.decode()
+    page = staff.get(link)
+    accepted_on = timezone.localdate().isoformat()
+    assert page.context["grant_form"].initial["granted_on"] == accepted_on
+    response = staff.post(
+        f"/organisations/{org_a.pk}/aid/grant/",
+        {
+            "amount": "900",
+            "granted_on": accepted_on,
+            "description": "Cyber range day",
+            "basis": "de_minimis",
+            "referral": referral.pk,
+        },
+    )
+    assert response.status_code == 302
+    grant = Grant.objects.get()
+    assert (grant.source, grant.referral_id, grant.granted_on.isoformat()) == ("referral", referral.pk, accepted_on)
