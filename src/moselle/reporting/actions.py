@@ -329,7 +329,7 @@ def record_propose(
 ) -> ServiceRecord | None:
     """A draft another app proposes (a referral done, a workshop attended), for staff to confirm or reject.
 
-    Proposing twice for the same referral gives the first draft back; a demo organisation gets none.
+    Proposing twice for the same referral gives the first draft back.
     """
     if referral_id is not None:
         existing = ServiceRecord.objects.filter(referral_id=referral_id).first()

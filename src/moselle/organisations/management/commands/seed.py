@@ -20,6 +20,7 @@ from moselle.catalogue import demo as catalogue_demo
 from moselle.core import taxonomy
 from moselle.journeys import demo as journey_demo
 from moselle.organisations import actions, catalogue_import, demo
+from moselle.reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -66,4 +67,5 @@ class Command(BaseCommand):
         self.stdout.write(assessment_demo.load_demo_assessments(seed=seed).line())
         self.stdout.write(catalogue_demo.load_demo_catalogue(seed=seed).line())
         self.stdout.write(journey_demo.load_demo_journeys(seed=seed).line())
+        self.stdout.write(reporting_demo.load_demo_reporting(seed=seed).line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
