@@ -17,6 +17,8 @@ MANAGER_PAGES = [
     ("Pipeline", "Pipeline board"),
     ("My tasks", "My tasks"),
     ("Referrals", "Referrals"),
+    ("Services", "Services delivered"),
+    ("Dashboard", "Dashboard"),
     ("People", "People"),
     ("Hub settings", "Hub settings"),
     ("Audit log", "Audit log"),

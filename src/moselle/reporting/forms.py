@@ -99,6 +99,10 @@ class GrantForm(forms.Form):
     gber_article = forms.CharField(label=_("GBER article"), max_length=10, required=False, initial="28")
     referral = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "grant_%s")  # beside the declaration form on the ledger page
+        super().__init__(*args, **kwargs)
+
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why the grant is cancelled"), max_length=300, required=False)
@@ -111,7 +115,7 @@ class DeclarationForm(forms.Form):
     regulation = forms.ChoiceField(label=_("Regulation"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "declare_%s")  # beside the grant form on the ledger page
         super().__init__(*args, **kwargs)
-        self.fields["regulation"].choices = [  # type: ignore[attr-defined]
-            (r.code, f"{r.code} · {r.title}") for r in Regulation.objects.order_by("-in_force_from")
-        ]
+        regulations = Regulation.objects.order_by("-general", "-in_force_from")
+        self.fields["regulation"].choices = [(r.code, f"{r.code} · {r.title}") for r in regulations]  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from moselle.organisations.models import Organisation, Ownership
 from moselle.reporting.models import Declaration, Grant, Regulation
 
 MAJORITY = Decimal("50")
+CENT = Decimal("0.01")
 
 
 def _control_edges(ids: set[int]) -> list[tuple[int, int]]:
@@ -137,6 +138,7 @@ def ledger(organisation: Organisation, day: date, *, exclude_grant: int | None =
     if exclude_grant is not None:
         grants = grants.exclude(pk=exclude_grant)
     result.granted = list(grants.select_related("organisation"))
-    result.declared_total = Declaration.objects.filter(**span).aggregate(s=Sum("amount"))["s"] or Decimal("0")
-    result.granted_total = sum((g.amount for g in result.granted), Decimal("0"))
+    declared = Declaration.objects.filter(**span).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    result.declared_total = Decimal(declared).quantize(CENT)
+    result.granted_total = sum((g.amount for g in result.granted), Decimal("0")).quantize(CENT)
     return result

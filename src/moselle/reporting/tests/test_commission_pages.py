@@ -25,6 +25,9 @@ def test_the_manager_downloads_services_delivered(personas: Any, org_a: Organisa
     actions.record_create(actor=personas.hub_admin, data={**data, "customer": org_a.pk, "started_on": "2026-01-10"})
     actions.record_create(actor=personas.hub_admin, data={**data, "customer": org_b.pk, "started_on": "2026-06-10"})
     client = logged_in(personas.hub_admin)
+    listing = client.get("/services/").content.decode()
+    assert "services delivered (XLSX)" in listing and listing.count("For the Commission") == 1
+    assert "<title>Services delivered · Moselle</title>" in listing
     response = client.get("/services/commission/?format=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
