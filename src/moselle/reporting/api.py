@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from moselle.accounts.access import require_hub_staff
 from moselle.core.apicommon import ERRORS, WRITE_ERRORS, Page, PageParams, page_limits, paginate
 from moselle.journeys.access import get_referral_for_user
+from moselle.organisations.api import DeletedOut
 from moselle.reporting import access, actions, kpis, suppression
 from moselle.reporting import dashboard as boards
 from moselle.reporting import ledger as ledgers
@@ -348,11 +349,6 @@ def declaration_create(request: HttpRequest, organisation_id: int, payload: Decl
     organisation = access.get_ledger_organisation(request.user, organisation_id)
     declaration = actions.declaration_add(actor=request.user, organisation=organisation, data=payload.dict())
     return Status(201, declaration_out(declaration))
-
-
-class DeletedOut(Schema):
-    id: int
-    deleted: bool
 
 
 @router.delete(

@@ -141,8 +141,8 @@ def _shown(value: Any) -> str:
 def rows(figures: queries.Dashboard, months: list[Month]) -> Iterator[list[str]]:
     """The dashboard's tables as one CSV: section, key, label, value (empty where hidden)."""
     yield ["section", "key", "label", "value"]
-    yield ["period", "start", _("Start"), figures.period.start.isoformat()]
-    yield ["period", "end", _("End"), figures.period.end.isoformat()]
+    yield ["period", "start", _("Start date"), figures.period.start.isoformat()]
+    yield ["period", "end", _("End date"), figures.period.end.isoformat()]
     funnel = figures.funnel
     for key, label, value in (
         ("informed", _("Informed"), funnel.informed),

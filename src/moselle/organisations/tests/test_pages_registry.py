@@ -530,7 +530,8 @@ def test_other_report_lists_are_shown_as_tables(manager: Client) -> None:
 def test_an_advisor_cannot_import_the_catalogues(personas: Any, client_for: Any) -> None:
     advisor = client_for(personas.hub_advisor)
     page = advisor.get("/hub/imports/")
-    assert [value for value, _label in page.context["form"].fields["kind"].choices] == ["organisations", "dma_results"]
+    kinds = [value for value, _label in page.context["form"].fields["kind"].choices]
+    assert kinds == ["organisations", "dma_results", "services_delivered"]
     response = advisor.post(
         "/hub/imports/",
         {

@@ -21,6 +21,8 @@ from moselle.core import taxonomy
 from moselle.journeys import demo as journey_demo
 from moselle.organisations import actions, catalogue_import, demo
 from moselle.reporting import demo as reporting_demo
+from moselle.reporting import regulations as reporting_regulations
+from moselle.reporting.models import Regulation
 
 
 class Command(BaseCommand):
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             hub, created = actions.hub_seed()
             loaded = taxonomy.seed_taxonomy()
             texts = seed_interpretations()
+            reporting_regulations.sync(Regulation)
         self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows. Taxonomy: {loaded.summary()}.")
         self.stdout.write(f"Maturity band interpretations: {texts} new.")
         for kind, counts in catalogue_import.seed_catalogues().items():
