@@ -131,9 +131,11 @@ def main() -> None:
 
     import matching_consistency  # beside this file
     import matching_speed  # beside this file: run alone, it takes --offers and --needs-limit
+    import reporting_dashboard  # beside this file: on PostgreSQL; run alone, it takes --scale and --explain
 
     matching_consistency.measure()
     matching_speed.measure()
+    reporting_dashboard.measure()
 
 
 if __name__ == "__main__":
