@@ -12,6 +12,8 @@ from django.test import Client
 
 from moselle.accounts import actions
 from moselle.accounts.models import ApiToken, Consent, Role
+from moselle.reporting import actions as reporting_actions
+from moselle.reporting.models import ServiceRecord
 
 JSON = "application/json"
 UNAUTHENTICATED = {"detail": "Authentication required: send a valid API token or log in.", "errors": []}
@@ -282,3 +284,47 @@ def test_a_superscript_pic_is_refused(api_client: Client, admin_auth: dict[str, 
     )
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == ["pic"]
+
+
+# --- A superscript digit as a hub service is a 500 -------------------------------------------------------------
+# Found while reading reporting's checks for its fuzz pass (the pass drew no such string, at 25 or 200 examples):
+#   curl -X POST -H 'Authorization: Bearer …' -H 'Content-Type: application/json'
+#        -d '{"customer_id": 2, "category": "skills_and_training", "hub_service": "²", "description": "Course",
+#             "started_on": "2025-06-02"}' http://localhost/api/v1/services
+# answers 500 (ValueError from int("²") in reporting.actions.hub_service_of), and so does PATCH (and confirm) of a
+# record with that body; it should be a 422 naming hub_service, as for any unknown service.
+
+
+def test_a_superscript_hub_service_is_a_422(api_client: Client, admin_auth: dict[str, str], org_a: Any) -> None:
+    body = {
+        "customer_id": org_a.pk,
+        "category": "skills_and_training",
+        "hub_service": "²",
+        "description": "Course",
+        "started_on": "2025-06-02",
+    }
+    response = api_client.post("/api/v1/services", data=body, content_type=JSON, **admin_auth)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["hub_service"]
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_superscript_hub_service_on_a_record_is_a_422(
+    api_client: Client, admin_auth: dict[str, str], personas: Any, org_a: Any
+) -> None:
+    record = reporting_actions.record_create(
+        actor=personas.hub_advisor,
+        data={
+            "customer": org_a.pk,
+            "category": "skills_and_training",
+            "description": "Course",
+            "started_on": "2025-06-02",
+        },
+    )
+    response = api_client.patch(
+        f"/api/v1/services/{record.pk}", data='{"hub_service": "\\u00b2"}', content_type=JSON, **admin_auth
+    )
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["hub_service"]
+    record.refresh_from_db()
+    assert record.hub_service is None

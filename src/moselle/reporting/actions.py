@@ -105,7 +105,7 @@ def hub_service_of(value: Any) -> HubService | None:
         service = value if isinstance(value, HubService) else None
         if service is None:
             text = str(value).strip()
-            by_id = HubService.objects.filter(hub=hub, pk=int(text)) if text.isdigit() else None
+            by_id = HubService.objects.filter(hub=hub, pk=int(text)) if text.isdecimal() else None
             service = (by_id if by_id is not None else HubService.objects.filter(hub=hub, code=text)).first()
         found = service if service is not None and service.hub_id == hub.pk else None
     if found is None:
@@ -125,7 +125,7 @@ def attendees_of(value: Any) -> int:
     if value in (None, ""):
         return 1
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or not 0 <= int(text) <= 100000:
+    if isinstance(value, bool) or not text.isdecimal() or not 0 <= int(text) <= 100000:
         raise ValidationError({"attendees": _("Give a whole number of attendees from 0 to 100000.")})
     return int(text)
 
@@ -236,7 +236,7 @@ def _grant_of(value: Any, customer: Any) -> Grant | None:
     grant = value if isinstance(value, Grant) else None
     if grant is None:
         text = str(value).strip()
-        grant = (Grant.objects.filter(pk=int(text)) if text.isdigit() else Grant.objects.filter(number=text)).first()
+        grant = (Grant.objects.filter(pk=int(text)) if text.isdecimal() else Grant.objects.filter(number=text)).first()
     organisation = _organisation(customer)
     if (
         grant is None

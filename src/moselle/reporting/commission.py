@@ -446,7 +446,7 @@ class _Registry:
     def load(cls, ids: set[str], vats: set[str], names: set[str]) -> _Registry:
         registry = cls()
         live = Organisation.objects.filter(merged_into__isnull=True, is_historical=False, is_demo=False)
-        pks = {int(value) for value in ids if value.isdigit() and len(value) < 12}
+        pks = {int(value) for value in ids if value.isdecimal() and len(value) < 12}
         lookups: list[tuple[str, set[Any]]] = [
             ("ec_customer_id__in", ids),
             ("pk__in", pks),
@@ -472,7 +472,7 @@ class _Registry:
             if customer_id in self.by_ec_id:
                 return self.by_ec_id[customer_id], "customer_id"
             # The export writes the platform's id only for an organisation without a Commission id.
-            by_pk = self.by_pk.get(int(customer_id)) if customer_id.isdigit() and len(customer_id) < 12 else None
+            by_pk = self.by_pk.get(int(customer_id)) if customer_id.isdecimal() and len(customer_id) < 12 else None
             if by_pk is not None and not by_pk.ec_customer_id:
                 return [by_pk], "customer_id"
         if vat and vat in self.by_vat:

@@ -55,12 +55,12 @@ def read_choice(params: Mapping[str, Any]) -> tuple[Period, Filters]:
         if (period.end - period.start).days > MAX_DAYS:
             errors["end"] = [_("Choose a period of at most ten years.")]
     partner = str(params.get("partner") or "").strip()
-    if partner and (not partner.isdigit() or int(partner) > 2**31 - 1):
+    if partner and (not partner.isdecimal() or int(partner) > 2**31 - 1):
         errors["partner"] = [_("Choose a partner from the list.")]
     filters = Filters()
     try:
         filters = Filters(
-            partner_id=int(partner) if partner.isdigit() and "partner" not in errors else None,
+            partner_id=int(partner) if partner.isdecimal() and "partner" not in errors else None,
             category=str(params.get("category") or "").strip() or None,
         )
     except ValidationError as error:

@@ -221,7 +221,7 @@ def _referral(request: HttpRequest, organisation_id: int) -> Referral | None:
     value = request.GET.get("referral") or request.POST.get("referral")
     if not value or not is_hub_staff(request.user):
         return None
-    if not str(value).isdigit():
+    if not str(value).isdecimal():
         raise Http404
     referral = get_referral_for_user(request.user, int(value))
     if referral.organisation_id != organisation_id:
