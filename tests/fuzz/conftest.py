@@ -1,5 +1,6 @@
 """Fixtures for the API fuzz pass: Django's WSGI app inside the test transaction, one bearer token per role,
-and the world the fuzzer aims at (a profile with figures, holdings, a contact, an import and a catalogue hub)."""
+and the world the fuzzer aims at (a profile with figures, holdings, a contact, an import and a catalogue hub;
+A's journey and A's reporting for the operations on them)."""
 
 from __future__ import annotations
 
@@ -297,6 +298,78 @@ def journey_world(personas: Any, fuzz_world: FuzzWorld) -> JourneyWorld:
         actor=advisor, title="Call back", assignee=advisor, due_on=timezone.localdate() + timedelta(days=7), case=case
     )
     return JourneyWorld(case=case, referral=referral, task=task)
+
+
+@dataclass(frozen=True)
+class ReportingWorld:
+    """A's reporting, for the operations on service records, grants, declarations and the ledger."""
+
+    grant: Any  # de minimis aid the hub granted A, still counted
+    finalised: Any  # a service A received, finalised, under that grant, delivered by A's partner side
+    proposed: Any  # a service another app proposed for A, waiting for the hub to confirm or reject it
+    declaration: Any  # de minimis aid A declared from another body
+    technology: str  # an EDIH technology's name, for the bodies that name one
+
+
+@pytest.fixture
+def reporting_world(personas: Any, fuzz_world: FuzzWorld) -> ReportingWorld:
+    """Made only for reporting's operations, through the reporting actions: four rows, a few milliseconds."""
+    from datetime import date
+
+    from moselle.core.models_taxonomy import Technology
+    from moselle.reporting import actions
+
+    advisor, organisation = personas.hub_advisor, fuzz_world.organisation
+    technology = Technology.objects.order_by("position", "id").values_list("name", flat=True).first()
+    assert technology, "the fuzz pass runs over the real vocabularies"
+    grant, _warning = actions.grant_record(
+        actor=advisor,
+        organisation=organisation,
+        amount="4000.00",
+        granted_on=date(2025, 3, 1),
+        description="Test before invest: machine vision on the milling line",
+    )
+    finalised = actions.record_create(
+        actor=advisor,
+        data={
+            "customer": organisation.pk,
+            "hub_service": "test_before_invest",
+            "description": "Proof of concept of machine vision on the milling line",
+            "technologies": [technology],
+            "partner": organisation.pk,  # A's partner member logs and changes what A delivered
+            "started_on": date(2025, 3, 3),
+            "ended_on": date(2025, 4, 30),
+            "attendees": 3,
+            "price": "8000.00",
+            "invoiced": "4000.00",
+            "aid": "4000.00",
+            "aid_basis": "de_minimis",
+            "status": "finalised",
+            "satisfaction": 4,
+            "grant": grant.pk,
+        },
+    )
+    proposed = actions.record_propose(
+        actor=advisor,
+        source="event",
+        customer=organisation,
+        category="skills_and_training",
+        description="Attended the workshop on predictive maintenance",
+        started_on=date(2025, 5, 20),
+    )
+    declaration = actions.declaration_add(
+        actor=personas.a[Role.COMPANY_MEMBER],
+        organisation=organisation,
+        data={
+            "amount": "12000.00",
+            "granted_on": date(2024, 9, 16),
+            "granting_body": "Ministry of the Economy",
+            "regulation": "2023/2831",
+        },
+    )
+    return ReportingWorld(
+        grant=grant, finalised=finalised, proposed=proposed, declaration=declaration, technology=technology
+    )
 
 
 @functools.cache

@@ -4,11 +4,13 @@ For each (role, operation) pair Hypothesis draws at most ``MOSELLE_FUZZ_EXAMPLES
 deterministically: schema-conforming ones, schema-breaking ones, and conforming ones aimed at objects that
 exist, both those the role reaches and any (so the success paths run too, not only 404). The objects are the
 personas' and the fuzz world's (``fuzz_world`` in conftest.py: a full profile with figures, a holder, a
-contact, a duplicate, a checked import and a catalogue hub, over the real vocabularies); the few requests that
-only succeed with those ids in their body are tried first. Each request goes in-process to Django's WSGI app
-inside the test transaction, with the role's bearer token. A response fails the pass when it is a 5xx, has a status
-code or content type the operation does not document, or breaks the documented schema; and when an error
-body is not ``{"detail": ..., "errors": [...]}`` or an anonymous caller gets anything but 401.
+contact, a duplicate, a checked import and a catalogue hub, over the real vocabularies; A's journey and A's
+reporting, its service records, grant and declaration, for the operations on them); the requests that only
+succeed with those ids in their body, or only with a body that passes every check, are tried first. Each
+request goes in-process to Django's WSGI app inside the test transaction, with the role's bearer token. A
+response fails the pass when it is a 5xx, has a status code or content type the operation does not document,
+or breaks the documented schema; and when an error body is not ``{"detail": ..., "errors": [...]}`` or an
+anonymous caller gets anything but 401.
 
 Run it with ``make fuzz`` (200 examples) or ``pytest -m fuzz`` (25). A failure it finds becomes an
 ordinary test in ``test_api_regressions.py``. schemathesis prints a curl command reproducing it.
@@ -141,6 +143,7 @@ def _targets(user: Any) -> dict[str, list[int]]:
         "assessment_id": ids(Assessment.objects.all() if user is None else assessment_access.visible_assessments(user)),
         "offer_id": ids(Offer.objects.all() if user is None else catalogue_access.visible_offers(user)),
         **_journey_targets(user, journey_access, Case, Need, Referral, Roadmap, RoadmapAction, Task),
+        **_reporting_targets(user),
     }
 
 
@@ -164,6 +167,23 @@ def _journey_targets(user: Any, access: Any, *models: Any) -> dict[str, list[int
     }
 
 
+def _reporting_targets(user: Any) -> dict[str, list[int]]:
+    """The service records, grants and declarations a role reaches (all of them for None)."""
+    from moselle.reporting import access
+    from moselle.reporting.models import Declaration, Grant, ServiceRecord
+
+    if user is None:
+        records, grants, declarations = ServiceRecord.objects.all(), Grant.objects.all(), Declaration.objects.all()
+    else:
+        records, grants = access.visible_records(user), access.visible_grants(user)
+        declarations = access.visible_declarations(user)
+    return {
+        "record_id": sorted(set(records.values_list("id", flat=True))),
+        "grant_id": sorted(set(grants.values_list("id", flat=True))),
+        "declaration_id": sorted(set(declarations.values_list("id", flat=True))),
+    }
+
+
 def _aimed(operation: Any, targets: dict[str, list[int]]) -> st.SearchStrategy[Any] | None:
     """Conforming requests whose path parameters name objects among ``targets``; None if none is known."""
     known = {}
@@ -178,8 +198,12 @@ def _aimed(operation: Any, targets: dict[str, list[int]]) -> st.SearchStrategy[A
     )
 
 
-def _explicit_cases(operation: Any, world: Any) -> list[Any]:
-    """Requests that succeed only with the world's ids in their body, tried first: the fuzzer rarely guesses them."""
+def _explicit_cases(operation: Any, world: Any, reporting: Any = None) -> list[Any]:
+    """Requests that succeed only with the world's ids in their body, tried first: the fuzzer rarely guesses them.
+
+    With ``reporting`` (A's reporting world), also the requests that take its records, grant and declaration
+    through their success paths once each: a body drawn at random rarely passes every check of a record.
+    """
     a, twin, holding = world.organisation.pk, world.twin.pk, world.holding.pk
     examples: dict[str, list[dict[str, Any]]] = {
         "POST /api/v1/organisations/{organisation_id}/ownership": [
@@ -206,7 +230,74 @@ def _explicit_cases(operation: Any, world: Any) -> list[Any]:
             }
         ],
     }
+    if reporting is not None:
+        examples.update(_reporting_cases(a, reporting))
     return [operation.Case(**example) for example in examples.get(f"{operation.method.upper()} {operation.path}", [])]
+
+
+def _reporting_cases(a: int, reporting: Any) -> dict[str, list[dict[str, Any]]]:
+    """A's reporting through its success paths: log, change, confirm, reject, grant, cancel, declare, remove."""
+    proposed, grant = reporting.proposed.pk, reporting.grant.pk
+    return {
+        "POST /api/v1/services": [
+            {
+                "body": {
+                    "customer_id": a,
+                    "hub_service": "skills_training",
+                    "description": "Workshop on machine vision",
+                    "technologies": [reporting.technology],
+                    "started_on": "2025-06-02",
+                    "ended_on": "2025-06-03",
+                    "attendees": 6,
+                    "price": "1200.00",
+                    "invoiced": "600",
+                    "aid": "600",
+                    "aid_basis": "de_minimis",
+                    "status": "finalised",
+                    "satisfaction": 4,
+                    "grant_id": grant,
+                }
+            }
+        ],
+        "PATCH /api/v1/services/{record_id}": [
+            {
+                "path_parameters": {"record_id": reporting.finalised.pk},
+                "body": {"status": "invoiced", "invoiced": "6000", "satisfaction": 5},
+            }
+        ],
+        "POST /api/v1/services/{record_id}/confirm": [
+            {"path_parameters": {"record_id": proposed}, "body": {"ended_on": "2025-05-20", "attendees": 14}}
+        ],
+        "POST /api/v1/services/{record_id}/reject": [
+            {"path_parameters": {"record_id": proposed}, "body": {"reason": "Logged twice."}}
+        ],
+        "GET /api/v1/organisations/{organisation_id}/aid": [
+            {"path_parameters": {"organisation_id": a}, "query": {"day": "2025-06-30"}}
+        ],
+        "POST /api/v1/organisations/{organisation_id}/aid/grants": [
+            {
+                "path_parameters": {"organisation_id": a},
+                "body": {"amount": "1500.00", "granted_on": "2025-06-02", "description": "Workshop on machine vision"},
+            }
+        ],
+        "POST /api/v1/aid/grants/{grant_id}/cancel": [
+            {"path_parameters": {"grant_id": grant}, "body": {"reason": "The service will not be given."}}
+        ],
+        "POST /api/v1/organisations/{organisation_id}/aid/declarations": [
+            {
+                "path_parameters": {"organisation_id": a},
+                "body": {
+                    "amount": "2500.00",
+                    "granted_on": "2025-01-15",
+                    "granting_body": "Luxinnovation",
+                    "regulation": "2023/2831",
+                },
+            }
+        ],
+        "DELETE /api/v1/aid/declarations/{declaration_id}": [
+            {"path_parameters": {"declaration_id": reporting.declaration.pk}}
+        ],
+    }
 
 
 def _strategy(operation: Any, user: Any) -> st.SearchStrategy[Any]:
@@ -222,6 +313,8 @@ def _strategy(operation: Any, user: Any) -> st.SearchStrategy[Any]:
 
 # The operations that act on a company's journey get one (the others run without it).
 JOURNEY_PATHS = ("/cases", "/needs", "/roadmap", "/referrals", "/requests", "/tasks", "/activities")
+# Those on service records, grants, declarations and the ledger get A's reporting.
+REPORTING_PATHS = ("/services", "/aid")
 
 
 @pytest.mark.fuzz
@@ -244,6 +337,7 @@ def test_fuzz(
     method, path = label.split(" ", 1)
     if any(part in path for part in JOURNEY_PATHS):
         request.getfixturevalue("journey_world")
+    reporting = request.getfixturevalue("reporting_world") if any(part in path for part in REPORTING_PATHS) else None
     operation = schema[path][method]
     headers = role_headers[role]
     checks = [*CHECKS, anonymous_is_unauthorised] if role == "anonymous" else CHECKS
@@ -252,7 +346,7 @@ def test_fuzz(
     def fuzz(case: Any) -> None:
         case.call_and_validate(headers=headers, checks=checks)
 
-    for explicit in _explicit_cases(operation, fuzz_world):
+    for explicit in _explicit_cases(operation, fuzz_world, reporting):
         fuzz = example(case=explicit)(fuzz)
 
     settings(

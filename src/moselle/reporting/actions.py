@@ -296,6 +296,8 @@ def record_create(
 def record_update(*, actor: Any, record: ServiceRecord, data: Mapping[str, Any]) -> ServiceRecord:
     if record.status == S.REJECTED:
         raise ValidationError({"status": _("A rejected record is kept as it was; log a new one.")})
+    if record.status == S.PROPOSED:
+        raise ValidationError({"status": _("A proposed record is confirmed or rejected by the hub's staff.")})
     values = _check_record(actor, data, record)
     with transaction.atomic():
         before = audit.snapshot(record)

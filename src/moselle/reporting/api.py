@@ -173,8 +173,14 @@ class ServiceRecordPatch(Schema):
 RENAMED = {"customer_id": "customer", "partner_id": "partner", "grant_id": "grant"}
 
 
+# On a change, null clears these; for any other field it means "leave as it is".
+CLEARABLE = {"ended_on", "partner_id", "satisfaction", "grant_id"}
+
+
 def _data(payload: Schema, *, only_set: bool) -> dict[str, Any]:
     given = payload.dict(exclude_unset=only_set)
+    if only_set:
+        given = {name: value for name, value in given.items() if value is not None or name in CLEARABLE}
     return {RENAMED.get(name, name): value for name, value in given.items()}
 
 

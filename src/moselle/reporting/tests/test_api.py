@@ -108,3 +108,45 @@ def test_the_ledger_and_a_refused_grant(
         ).status_code
         == 404
     )
+
+
+def test_a_partner_cannot_confirm_its_own_proposal_by_a_change(
+    personas: Any, token_for: Any, org_a: Organisation
+) -> None:
+    from datetime import date
+
+    from moselle.reporting import actions
+
+    proposed = actions.record_propose(
+        actor=None,
+        source="referral",
+        customer=org_a,
+        category="skills_and_training",
+        description="Course",
+        started_on=date(2026, 3, 2),
+        partner=org_a,
+    )
+    assert proposed is not None
+    partner = api(token_for, personas.a["partner_member"], Role.PARTNER_MEMBER)
+    for body in ({"status": "finalised"}, {"status": None}):
+        response = partner.patch(f"/api/v1/services/{proposed.pk}", body, content_type="application/json")
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "status"
+    proposed.refresh_from_db()
+    assert proposed.status == ServiceRecord.Status.PROPOSED
+
+
+def test_null_in_a_change_leaves_the_field_or_clears_an_end(personas: Any, token_for: Any, org_a: Organisation) -> None:
+    client = api(token_for, personas.hub_advisor, Role.HUB_ADVISOR)
+    body = {
+        "customer_id": org_a.pk,
+        "category": "skills_and_training",
+        "description": "Course",
+        "started_on": "2026-03-02",
+        "ended_on": "2026-03-03",
+        "status": "finalised",
+    }
+    record = client.post("/api/v1/services", body, content_type="application/json").json()
+    changed = client.patch(
+        f"/api/v1/services/{record['id']}", {"status": None, "ended_on": None}, content_type="application/json"
+    ).json()
+    assert (changed["status"], changed["ended_on"]) == ("finalised", None)
