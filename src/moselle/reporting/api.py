@@ -3,7 +3,6 @@ elsewhere and a single undertaking's ledger, under the same access rules as the 
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -478,16 +477,12 @@ def kpi_list(request: HttpRequest, query: Query[KpiQuery]) -> Any:
         raise Http404
     observer = access.sees_aggregates_only(request.user)
     period, filters = boards.read_choice(query.dict())
-    values = kpis.compute_all(period, filters)
     figures = boards.board(period, filters, observer=observer)
+    # The core figures are the dashboard's (for observers as it shows them: money and means from fewer than
+    # five organisations hidden too); the other apps' figures are computed, and hidden by the registry's rule.
+    values = kpis.compute_all(period, filters, known=boards.core_figures(figures))
     if observer:
-        # The core figures as the suppressed dashboard shows them (money and means from fewer than five
-        # organisations hidden too); the other apps' figures through the registry's own rule.
-        shown = boards.core_figures(figures)
-        values = [
-            dataclasses.replace(v, value=shown[v.code]) if v.code in shown else v
-            for v in suppression.suppress_kpis(values)
-        ]
+        values = suppression.suppress_kpis(values)
     return {
         "start": period.start,
         "end": period.end,

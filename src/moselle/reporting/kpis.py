@@ -7,7 +7,7 @@ always listed first, whatever order the apps load in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -133,13 +133,17 @@ def source(code: str) -> KpiSource | None:
     return _SOURCES.get(code)
 
 
-def compute_all(period: Period, filters: Filters = NO_FILTERS) -> list[KpiValue]:
-    """Every figure for the period, unsuppressed (``suppression.suppress_kpis`` hides them for observers)."""
+def compute_all(
+    period: Period, filters: Filters = NO_FILTERS, *, known: Mapping[str, Figure] | None = None
+) -> list[KpiValue]:
+    """Every figure for the period, unsuppressed (``suppression.suppress_kpis`` hides them for observers).
+    Figures in ``known`` (read already, e.g. from the dashboard) are taken as they are, not computed again."""
+    known = known or {}
     return [
         KpiValue(
             code=item.code,
             label=item.label,
-            value=item.compute(period, filters),
+            value=known[item.code] if item.code in known else item.compute(period, filters),
             unit=item.unit,
             suppressible=item.suppressible,
         )

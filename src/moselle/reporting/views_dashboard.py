@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,8 +25,8 @@ from moselle.reporting.models import ServiceRecord
 
 
 def _partners() -> list[Organisation]:
-    delivered = ServiceRecord.objects.filter(partner__isnull=False).values("partner_id").distinct()
-    return list(Organisation.objects.filter(pk__in=delivered).only("pk", "name").order_by("name"))
+    delivered = ServiceRecord.objects.filter(partner=OuterRef("pk"))  # one index probe per organisation
+    return list(Organisation.objects.filter(Exists(delivered)).only("pk", "name").order_by("name"))
 
 
 def _dimension_titles(questionnaire_type: str) -> dict[str, str]:
