@@ -49,6 +49,15 @@ def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """The test database rolls back under the cache, and the figures' version with it: a number seen by an
+    earlier test may come back with other data, so every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_matching_index() -> Iterator[None]:
     """The matching engine keeps one index per process; the test database rolls back (and ids come back)
     under it, so every test starts from an empty one."""

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from moselle.core.admin_base import ReadOnlyAdmin
-from moselle.reporting.models import Declaration, Grant, Regulation, ServiceRecord
+from moselle.reporting.models import Declaration, FiguresVersion, Grant, Regulation, ServiceRecord
 
 
 @admin.register(ServiceRecord)
@@ -27,3 +27,8 @@ class DeclarationAdmin(ReadOnlyAdmin):
 @admin.register(Regulation)
 class RegulationAdmin(ReadOnlyAdmin):
     list_display = ("code", "ceiling", "window_years", "rolling", "in_force_from", "in_force_until", "general")
+
+
+@admin.register(FiguresVersion)
+class FiguresVersionAdmin(ReadOnlyAdmin):
+    list_display = ("id", "number")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moselle.organisations.models import EdihCategory
-from moselle.reporting import queries, suppression
+from moselle.reporting import freshness, queries, suppression
 from moselle.reporting.commission import csv_cell
 from moselle.reporting.kpis import Filters, Period
 
@@ -70,8 +70,11 @@ def read_choice(params: Mapping[str, Any]) -> tuple[Period, Filters]:
     return period, filters
 
 
-def monthly(period: Period, filters: Filters, *, observer: bool) -> list[Month]:
-    """Services per month of their start, by category, in one query; observers get small cells hidden."""
+Cells = dict[tuple[date, str], int]
+
+
+def _monthly_counts(period: Period, filters: Filters) -> tuple[Cells, Cells]:
+    """Services and distinct customers per (month of the start, category), in one query."""
     rows = (
         queries.counted_records(period, filters)
         .filter(started_on__gte=period.start)
@@ -80,12 +83,19 @@ def monthly(period: Period, filters: Filters, *, observer: bool) -> list[Month]:
         .annotate(services=Count("id"), customers=Count("customer", distinct=True))
         .order_by("month", "category")
     )
-    counts: dict[tuple[date, str], int] = {}
-    behind: dict[tuple[date, str], int] = {}
+    counts: Cells = {}
+    behind: Cells = {}
     for row in rows:
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         counts[(month, row["category"])] = row["services"]
         behind[(month, row["category"])] = row["customers"]
+    return counts, behind
+
+
+def monthly(period: Period, filters: Filters, *, observer: bool) -> list[Month]:
+    """Services per month of their start, by category (kept under the figures' version); observers get small
+    cells hidden."""
+    counts, behind = freshness.remembered("monthly", (period, filters), lambda: _monthly_counts(period, filters))
     months = _months(period)
     categories = list(EdihCategory.values)
     if not observer:
@@ -114,7 +124,9 @@ def _months(period: Period) -> list[date]:
 
 
 def board(period: Period, filters: Filters, *, observer: bool) -> queries.Dashboard:
-    figures = queries.dashboard(period, filters)
+    """The dashboard's figures, computed once per version of the figures (``freshness``), suppressed for
+    observers on every read."""
+    figures = freshness.remembered("dashboard", (period, filters), lambda: queries.dashboard(period, filters))
     return suppression.suppress_dashboard(figures) if observer else figures
 
 

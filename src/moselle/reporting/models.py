@@ -255,3 +255,19 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.category} {self.started_on}"
+
+
+class FiguresVersion(models.Model):
+    """One row (id 1): ``number`` goes up with every committed change to a table the figures read, raised by
+    the database's own triggers (``freshness``). The dashboard keeps its figures under the number."""
+
+    number = models.PositiveBigIntegerField(_("version"), default=0)
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        verbose_name = _("figures version")
+        verbose_name_plural = _("figures versions")
+
+    def __str__(self) -> str:
+        return str(self.number)

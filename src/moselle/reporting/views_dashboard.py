@@ -19,14 +19,19 @@ from django.views.decorators.http import require_GET
 from moselle.assessments import questionnaires
 from moselle.core.i18n import pick
 from moselle.organisations.models import Organisation
-from moselle.reporting import access, charts
+from moselle.reporting import access, charts, freshness
 from moselle.reporting import dashboard as boards
 from moselle.reporting.models import ServiceRecord
 
 
-def _partners() -> list[Organisation]:
-    delivered = ServiceRecord.objects.filter(partner=OuterRef("pk"))  # one index probe per organisation
-    return list(Organisation.objects.filter(Exists(delivered)).only("pk", "name").order_by("name"))
+def _partners() -> list[dict[str, Any]]:
+    """The organisations that delivered a service, for the partner filter (kept under the figures' version)."""
+
+    def read() -> list[dict[str, Any]]:
+        delivered = ServiceRecord.objects.filter(partner=OuterRef("pk"))  # one index probe per organisation
+        return list(Organisation.objects.filter(Exists(delivered)).order_by("name").values("pk", "name"))
+
+    return freshness.remembered("partners", (), read)
 
 
 def _dimension_titles(questionnaire_type: str) -> dict[str, str]:
