@@ -29,7 +29,8 @@ def _partners() -> list[dict[str, Any]]:
 
     def read() -> list[dict[str, Any]]:
         delivered = ServiceRecord.objects.filter(partner=OuterRef("pk"))  # one index probe per organisation
-        return list(Organisation.objects.filter(Exists(delivered)).order_by("name").values("pk", "name"))
+        found = Organisation.objects.filter(Exists(delivered)).order_by("name").values("pk", "name")
+        return [dict(row) for row in found]
 
     return freshness.remembered("partners", (), read)
 
