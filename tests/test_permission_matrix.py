@@ -346,6 +346,95 @@ def grant_in_a(w: World) -> dict[str, Any]:
     return {"grant_id": grant.pk}
 
 
+def _registration_link(w: World, kind: str, *, waiting: bool = False) -> dict[str, Any]:
+    """A registration for a published event (on its waiting list when ``waiting``), and the token of the
+    ``kind`` of link e-mailed to the registrant."""
+    from moselle.events import actions as event_actions
+    from moselle.events.models import Registration
+    from moselle.events.tests.conftest import event_data, link_in, person
+
+    event = event_actions.event_create(actor=w.personas.hub_admin, data=event_data(capacity=1))
+    event = event_actions.event_publish(actor=w.personas.hub_admin, event=event)
+    n = next(_serial)
+    if waiting:
+        event_actions.register(event_id=event.pk, data=person(n, email=f"first{n}@example.org"))
+    event_actions.register(event_id=event.pk, data=person(n))
+    if waiting:
+        event_actions.cancel_by_link(token=link_in(f"first{n}@example.org", "cancel"))  # the seat is offered
+    if kind == "check-in":  # what the ticket's QR code encodes
+        registration = Registration.objects.get(email=f"guest{n}@example.org")
+        return {"token": event_actions.standing_token(event_actions.CHECK_IN, registration)}
+    return {"token": link_in(f"guest{n}@example.org", kind)}
+
+
+def cancel_token(w: World) -> dict[str, Any]:
+    return _registration_link(w, "cancel")
+
+
+def accept_token(w: World) -> dict[str, Any]:
+    return _registration_link(w, "accept", waiting=True)
+
+
+def ticket_token(w: World) -> dict[str, Any]:
+    return _registration_link(w, "ticket")
+
+
+def published_event(w: World) -> dict[str, Any]:
+    from moselle.events import actions as event_actions
+    from moselle.events.tests.conftest import event_data
+
+    event = event_actions.event_create(actor=w.personas.hub_admin, data=event_data())
+    return {"event_id": event_actions.event_publish(actor=w.personas.hub_admin, event=event).pk}
+
+
+def pending_registration(w: World) -> dict[str, Any]:
+    from moselle.events import actions as event_actions
+    from moselle.events.tests.conftest import event_data, person
+
+    event = event_actions.event_create(actor=w.personas.hub_admin, data=event_data(needs_approval=True))
+    event = event_actions.event_publish(actor=w.personas.hub_admin, event=event)
+    return {"registration_id": event_actions.register(event_id=event.pk, data=person(next(_serial))).pk}
+
+
+def confirmed_registration(w: World) -> dict[str, Any]:
+    from moselle.events import actions as event_actions
+    from moselle.events.tests.conftest import person
+
+    event_id = published_event(w)["event_id"]
+    return {"registration_id": event_actions.register(event_id=event_id, data=person(next(_serial))).pk}
+
+
+def draft_event(w: World) -> dict[str, Any]:
+    from moselle.events import actions as event_actions
+    from moselle.events.tests.conftest import event_data
+
+    return {"event_id": event_actions.event_create(actor=w.personas.hub_admin, data=event_data()).pk}
+
+
+def event_form_data(w: World) -> dict[str, Any]:
+    from moselle.events.tests.test_staff_pages import _form
+
+    return _form()
+
+
+def new_event(w: World) -> dict[str, Any]:
+    from moselle.events.tests.conftest import event_data
+
+    return event_data()
+
+
+def registrant(w: World) -> dict[str, Any]:
+    from moselle.events.tests.conftest import person
+
+    return person(next(_serial))
+
+
+def a_series(w: World) -> dict[str, Any]:
+    from moselle.events.models import Series
+
+    return {"series_id": Series.objects.create(title={"en": "L-DIH Talks"}).pk}
+
+
 declaration_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
     "amount": "250",
     "granted_on": "2025-03-01",
@@ -562,6 +651,26 @@ PAGES: dict[str, Entry] = {
     "grant_add": Entry(ok(STAFF, 302), 404, "post", org_a, grant_data),
     "grant_notice": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=grant_in_a),
     "grant_cancel": Entry(ok(STAFF, 302), 404, "post", grant_in_a, lambda w: {"reason": "Withdrawn"}),
+    "event_list": Entry(ok(PERSONAS), 200, anonymous=200),
+    "staff_event_list": Entry(ok(STAFF), 404),
+    "staff_event_create": Entry(ok(STAFF, 302), 404, "post", data=event_form_data),
+    "staff_event_detail": Entry(ok(STAFF), 404, make=published_event),
+    "staff_event_edit": Entry(ok(STAFF), 404, make=published_event),
+    "staff_event_publish": Entry(ok(STAFF, 302), 404, "post", draft_event),
+    "staff_event_cancel": Entry(ok(STAFF, 302), 404, "post", published_event),
+    "staff_registration_approve": Entry(ok(STAFF, 302), 404, "post", pending_registration),
+    "staff_registration_decline": Entry(ok(STAFF, 302), 404, "post", pending_registration),
+    "staff_registration_attendance": Entry(
+        ok(STAFF, 302), 404, "post", confirmed_registration, lambda w: {"attended": "yes"}
+    ),
+    "event_detail": Entry(ok(PERSONAS), 200, make=published_event, anonymous=200),
+    "series_feed": Entry(ok(PERSONAS), 200, make=a_series, anonymous=200),
+    "event_cancel_link": Entry(ok(PERSONAS), 200, make=cancel_token, anonymous=200),
+    "event_accept_link": Entry(ok(PERSONAS), 200, make=accept_token, anonymous=200),
+    "event_check_in": Entry(ok(STAFF), 404, make=lambda w: _registration_link(w, "check-in")),
+    "event_ticket": Entry(ok(PERSONAS), 200, make=ticket_token, anonymous=200),
+    # Nobody has attended yet: the certificate is refused to everyone alike.
+    "event_certificate": Entry(ok(PERSONAS, 403), 403, make=ticket_token, anonymous=403),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -766,6 +875,24 @@ API: dict[tuple[str, str], Entry] = {
     ("post", "/aid/grants/{grant_id}/cancel"): Entry(
         ok(STAFF), 404, "post", grant_in_a, lambda w: {"reason": "Withdrawn"}
     ),
+    # Events: every caller reads the published events and registers someone (a draft is a 404 but for hub
+    # staff); drafting, changing, publishing, cancelling, the registrations, approval and attendance are hub
+    # staff's. The API asks a token or a session of every caller, as everywhere.
+    ("get", "/events"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/events/{event_id}"): Entry(ok(AUTHENTICATED), 404, make=published_event),
+    ("post", "/events"): Entry(ok(STAFF, 201), 404, "post", data=new_event),
+    ("patch", "/events/{event_id}"): Entry(ok(STAFF), 404, "patch", published_event, lambda w: {"capacity": 5}),
+    ("post", "/events/{event_id}/publish"): Entry(ok(STAFF), 404, "post", draft_event),
+    ("post", "/events/{event_id}/cancel"): Entry(ok(STAFF), 404, "post", published_event),
+    ("post", "/events/{event_id}/registrations"): Entry(
+        ok(AUTHENTICATED, 201), 404, "post", published_event, registrant
+    ),
+    ("get", "/events/{event_id}/registrations"): Entry(ok(STAFF), 404, make=published_event),
+    ("post", "/registrations/{registration_id}/approve"): Entry(ok(STAFF), 404, "post", pending_registration),
+    ("post", "/registrations/{registration_id}/decline"): Entry(ok(STAFF), 404, "post", pending_registration),
+    ("post", "/registrations/{registration_id}/attendance"): Entry(
+        ok(STAFF), 404, "post", confirmed_registration, lambda w: {"attended": True}
+    ),
 }
 
 
@@ -861,7 +988,18 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
     from django.urls import reverse
 
     # A hub of the directory is public to everyone logged in: no organisation's object.
-    shared = (no_object, invitation_token, hub_in_directory, hub_result)
+    # Events, series and the registrants' links are public too, not an organisation's.
+    shared = (
+        no_object,
+        invitation_token,
+        hub_in_directory,
+        hub_result,
+        published_event,
+        a_series,
+        cancel_token,
+        accept_token,
+        ticket_token,
+    )
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0
     for name, entry in object_pages.items():

@@ -126,6 +126,7 @@ def _mount() -> None:
     from moselle.catalogue.api import router as catalogue_router
     from moselle.core.api import router as core_router
     from moselle.core.api_taxonomy import router as taxonomy_router
+    from moselle.events.api import router as events_router
     from moselle.journeys.api import router as journeys_router
     from moselle.matching.api import router as matching_router
     from moselle.organisations.api import router as organisations_router
@@ -142,6 +143,7 @@ def _mount() -> None:
     api.add_router("/", matching_router)
     api.add_router("/", journeys_router)
     api.add_router("/", reporting_router)
+    api.add_router("/", events_router)
 
 
 _mount()

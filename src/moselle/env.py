@@ -6,6 +6,7 @@ mistyped deployment stops at start-up with a message an operator can act on.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -105,8 +106,20 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict[str, Any]
     )
 
 
+def _test_database(path: Path) -> Path:
+    """Where the SQLite test database lives: in memory-backed /dev/shm where the system has it, else beside
+    the database; named after the checkout and the process, so that two test runs never share it."""
+    shared_memory = Path("/dev/shm")  # noqa: S108  a throwaway test database, named after the checkout
+    if shared_memory.is_dir() and os.access(shared_memory, os.W_OK):
+        checkout = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+        return shared_memory / f"moselle-test-{checkout}-{os.getpid()}.sqlite3"
+    return path.with_name(f"test_{os.getpid()}_{path.name}")
+
+
 def sqlite_database(path: Path) -> dict[str, Any]:
-    """A SQLite entry whose writers queue on a lock instead of failing mid-transaction."""
+    """A SQLite entry whose writers queue on a lock instead of failing mid-transaction. Its test database is a
+    file beside it, not memory: an in-memory database shared between threads fails a waiting writer at once
+    ("table is locked") instead of queuing it, and the tests of concurrent writers must see them queue."""
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
@@ -115,5 +128,5 @@ def sqlite_database(path: Path) -> dict[str, Any]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         },
-        "TEST": {"NAME": None},
+        "TEST": {"NAME": str(_test_database(path))},
     }

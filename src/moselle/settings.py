@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "moselle.matching",
     "moselle.journeys",
     "moselle.reporting",
+    "moselle.events",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,11 @@ if _database_url:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": sqlite_database(VAR_DIR / "moselle.sqlite3")}
+if TESTING and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The test database is thrown away: no journal on disk, no waiting for the disk.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

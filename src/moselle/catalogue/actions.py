@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from moselle.accounts.access import is_hub_staff
 from moselle.catalogue.models import TRL_MAX, TRL_MIN, CatalogueVersion, Offer
 from moselle.core import audit
-from moselle.core.i18n import LANGUAGE_CODES
+from moselle.core.i18n import translated_text
 from moselle.core.models_taxonomy import CatalogueSector, Technology
 from moselle.organisations import normalise, validation
 from moselle.organisations.actions import find_technology
@@ -94,31 +94,6 @@ def bump_version(*offers: Offer) -> int:
 
 
 # --- Checking the input -------------------------------------------------------------------------------------
-
-
-def _translated(value: Any, field: str, limit: int, missing: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise ValidationError({field: _('Give the text per language, e.g. {"en": …, "fr": …, "de": …}.')})
-    unknown = sorted(str(code) for code in value if code not in LANGUAGE_CODES)
-    if unknown:
-        raise ValidationError(
-            {field: _("Unknown language code(s): %(codes)s. Use en, fr or de.") % {"codes": ", ".join(unknown)[:60]}}
-        )
-    cleaned: dict[str, str] = {}
-    for code in LANGUAGE_CODES:
-        text = value.get(code)
-        if text is None:
-            continue
-        if not isinstance(text, str):
-            raise ValidationError({field: _("Each translation must be text.")})
-        text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
-        if len(text) > limit:
-            raise ValidationError({field: _("At most %(limit)d characters per language.") % {"limit": limit}})
-        if text:
-            cleaned[code] = text
-    if not cleaned:
-        raise ValidationError({field: missing})
-    return cleaned
 
 
 def _choice(value: Any, choices: list[str], field: str) -> str:
@@ -255,10 +230,10 @@ def clean_offer_data(data: Mapping[str, Any], *, instance: Offer | None = None) 
     trl = _("Give a technology readiness level from %(low)d to %(high)d.") % {"low": TRL_MIN, "high": TRL_MAX}
     checks: dict[str, Any] = {
         "kind": lambda v: _choice(v, Offer.Kind.values, "kind"),
-        "title": lambda v: _translated(
+        "title": lambda v: translated_text(
             v, "title", TITLE_LIMIT, _("Give the title in at least one language: English, French or German.")
         ),
-        "description": lambda v: _translated(
+        "description": lambda v: translated_text(
             v,
             "description",
             DESCRIPTION_LIMIT,

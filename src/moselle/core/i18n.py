@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,6 +37,33 @@ def validate_translated_text(value: Any) -> None:
         raise ValidationError(_("Each translation must be text."))
     if not any(text.strip() for text in value.values()):
         raise ValidationError(_("Give the text in at least one language."))
+
+
+def translated_text(value: Any, field: str, limit: int, missing: str) -> dict[str, str]:
+    """Text per language from ``value`` (a mapping of language codes), each line trimmed, at most ``limit``
+    characters per language; ``missing`` when no language has any."""
+    if not isinstance(value, Mapping):
+        raise ValidationError({field: _('Give the text per language, e.g. {"en": …, "fr": …, "de": …}.')})
+    unknown = sorted(str(code) for code in value if code not in LANGUAGE_CODES)
+    if unknown:
+        raise ValidationError(
+            {field: _("Unknown language code(s): %(codes)s. Use en, fr or de.") % {"codes": ", ".join(unknown)[:60]}}
+        )
+    cleaned: dict[str, str] = {}
+    for code in LANGUAGE_CODES:
+        text = value.get(code)
+        if text is None:
+            continue
+        if not isinstance(text, str):
+            raise ValidationError({field: _("Each translation must be text.")})
+        text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+        if len(text) > limit:
+            raise ValidationError({field: _("At most %(limit)d characters per language.") % {"limit": limit}})
+        if text:
+            cleaned[code] = text
+    if not cleaned:
+        raise ValidationError({field: missing})
+    return cleaned
 
 
 class TranslatedTextField(models.JSONField):

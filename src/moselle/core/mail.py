@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +13,28 @@ from django.utils import translation
 
 from moselle.core.models import EmailLog
 
+METHODS = ("REQUEST", "CANCEL", "PUBLISH")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """An iCalendar object to send along, and its method (iTIP: REQUEST, CANCEL)."""
+
+    text: bytes
+    method: str
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"Unknown calendar method {self.method!r}.")
+
+
+def calendar_part(text: str, method: str) -> MIMEText:
+    """The ``text/calendar`` MIME part, with the same method as the calendar it carries."""
+    part = MIMEText(text, "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    return part
+
 
 def send_templated(
     *,
@@ -19,8 +43,10 @@ def send_templated(
     context: dict[str, Any],
     language: str | None = None,
     user_id: int | None = None,
+    calendar: Calendar | None = None,
 ) -> EmailLog:
-    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` and queue the message.
+    """Render ``<template>_subject.txt`` and ``<template>_body.txt`` and queue the message, with an iCalendar
+    part when ``calendar`` is given (a ``text/calendar`` part whose ``method`` is the calendar's own).
 
     The log row is written now, inside the caller's transaction; delivery is enqueued on commit,
     so a rolled-back action sends nothing.
@@ -31,7 +57,14 @@ def send_templated(
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
     log = EmailLog.objects.create(
-        recipient=to, user_id=user_id, template=template, language=lang, subject=subject[:250], body=body
+        recipient=to,
+        user_id=user_id,
+        template=template,
+        language=lang,
+        subject=subject[:250],
+        body=body,
+        calendar=calendar.text.decode() if calendar else "",
+        calendar_method=calendar.method if calendar else "",
     )
     enqueue_delivery(log.pk)
     return log

@@ -74,11 +74,15 @@ class EmailLog(models.Model):
     language = models.CharField(verbose_name=_("language"), max_length=5)
     subject = models.CharField(verbose_name=_("subject"), max_length=250)
     body = models.TextField(verbose_name=_("body"))
+    calendar = models.TextField(
+        verbose_name=_("calendar part"), blank=True, help_text=_("An iCalendar invitation or cancellation sent along")
+    )
+    calendar_method = models.CharField(verbose_name=_("calendar method"), max_length=10, blank=True)
     status = models.CharField(verbose_name=_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)
     error = models.CharField(verbose_name=_("error"), max_length=250, blank=True)
 
-    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("recipient", "subject", "body")
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("recipient", "subject", "body", "calendar")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -74,6 +74,12 @@ PROCESSING: tuple[Processing, ...] = (
     ),
     Processing("audit", _("Keeping a record of who changed what"), "legitimate_interest", _("account reference")),
     Processing(
+        "event_registration",
+        _("Registering people for the hub's events, their attendance and survey answers"),
+        "contract",
+        _("name, e-mail, organisation, answers, attendance"),
+    ),
+    Processing(
         "marketing",
         _("Newsletters and invitations to hub events"),
         "consent",

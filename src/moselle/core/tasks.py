@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from moselle.core.mail import calendar_part
 from moselle.core.models import EmailLog
 
 
@@ -22,13 +23,17 @@ def deliver_email(email_log_id: int) -> str:
         log = EmailLog.objects.get(pk=email_log_id)
         log.attempts += 1
         try:
-            EmailMessage(subject=log.subject, body=log.body, to=[log.recipient]).send()
+            message = EmailMessage(subject=log.subject, body=log.body, to=[log.recipient])
+            if log.calendar:
+                message.attach(calendar_part(log.calendar, log.calendar_method))
+            message.send()
         except OSError as exc:
             log.status = EmailLog.Status.FAILED
             log.sent_at = None
             log.error = str(exc)[:250]
         else:
-            # Sent: the body (links that still work, other people's names) is no longer kept.
+            # Sent: the body and the calendar (links that still work, other people's names) are no longer kept.
             log.body = ""
-        log.save(update_fields=["attempts", "status", "sent_at", "error", "body"])
+            log.calendar = ""
+        log.save(update_fields=["attempts", "status", "sent_at", "error", "body", "calendar"])
     return str(log.status)

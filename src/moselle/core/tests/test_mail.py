@@ -88,3 +88,27 @@ def test_a_delivered_body_is_not_kept(db: Any, django_capture_on_commit_callback
     log.refresh_from_db()
     assert log.status == EmailLog.Status.SENT and log.body == "" and log.subject
     assert "Alpha" in str(outbox.outbox[0].body)
+
+
+def test_a_calendar_goes_as_a_text_calendar_part_with_its_method_and_is_not_kept(db: Any) -> None:
+    calendar = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
+    log = mail.send_templated(
+        to="someone@example.org",
+        template="accounts/email/membership_approved",
+        context={"organisation": "Alpha"},
+        calendar=mail.Calendar(calendar, "CANCEL"),
+    )
+    assert log.calendar_method == "CANCEL" and "METHOD:CANCEL" in log.calendar
+    deliver_email.call(log.pk)
+    message = outbox.outbox[0].message()
+    parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    assert len(parts) == 1
+    assert parts[0].get_param("method") == "CANCEL" and parts[0].get_content_charset() == "utf-8"
+    assert b"METHOD:CANCEL" in parts[0].get_payload(decode=True)
+    log.refresh_from_db()
+    assert log.calendar == "" and log.body == ""  # the attendee's name and address are not kept once sent
+
+
+def test_an_unknown_calendar_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="method"):
+        mail.Calendar(b"BEGIN:VCALENDAR", "PUBLISH-ALL")

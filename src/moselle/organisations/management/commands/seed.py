@@ -18,6 +18,7 @@ from moselle.assessments import demo as assessment_demo
 from moselle.assessments.seeding import seed_interpretations
 from moselle.catalogue import demo as catalogue_demo
 from moselle.core import taxonomy
+from moselle.events import demo as events_demo
 from moselle.journeys import demo as journey_demo
 from moselle.organisations import actions, catalogue_import, demo
 from moselle.reporting import demo as reporting_demo
@@ -71,4 +72,5 @@ class Command(BaseCommand):
         self.stdout.write(catalogue_demo.load_demo_catalogue(seed=seed).line())
         self.stdout.write(journey_demo.load_demo_journeys(seed=seed).line())
         self.stdout.write(reporting_demo.load_demo_reporting(seed=seed).line())
+        self.stdout.write(events_demo.load_demo_events(seed=seed).line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
