@@ -402,8 +402,12 @@ def _next_waiting(event: Event) -> Registration | None:
 
 
 def _promote(event: Event) -> list[Registration]:
-    """Offer every free seat to the next person waiting (call with the event locked)."""
-    offered = []
+    """Offer every free seat to the next person waiting (call with the event locked); once registration has
+    closed, a seat freed stays free."""
+    offered: list[Registration] = []
+    closing = closes_at(event)
+    if closing is not None and timezone.now() >= closing:
+        return offered
     while _has_seat(event):
         registration = _next_waiting(event)
         if registration is None:
@@ -750,8 +754,9 @@ def mark_attendance(*, actor: Any, registration: Registration, attended: bool) -
 
 
 def purge(registrations: Iterable[Registration]) -> int:
-    """Remove the personal data of registrations (erasure, retention): an active one is cancelled first and
-    its seat passes on; the status, the organisation and the attendance stay for the figures."""
+    """Remove the personal data of registrations (erasure, retention): one still active before its event
+    ends is cancelled first and its seat passes on; the status, the organisation and the attendance stay for
+    the figures."""
     purged = 0
     for registration in registrations:
         with transaction.atomic():
@@ -759,8 +764,10 @@ def purge(registrations: Iterable[Registration]) -> int:
             registration = Registration.objects.get(pk=registration.pk)
             if registration.purged_at is not None:
                 continue
-            held_a_seat = registration.status in Registration.HOLDS_A_SEAT
-            if registration.status in Registration.ACTIVE:
+            sessions = list(event.sessions.all())
+            over = bool(sessions) and _last_end(event, sessions) <= timezone.now()
+            held_a_seat = registration.status in Registration.HOLDS_A_SEAT and not over
+            if registration.status in Registration.ACTIVE and not over:
                 registration.status, registration.offer_expires_at = R.CANCELLED, None
             registration.name, registration.email, registration.answers = "", f"purged-{registration.pk}@invalid", {}
             registration.purged_at = timezone.now()

@@ -309,3 +309,16 @@ def test_changing_the_questions_keeps_the_answers_keyed(make_event: Callable[...
     )
     assert event.questions.order_by("position").first().pk == question.pk
     assert Registration.objects.get().answers == {str(question.pk): "Metal"}
+
+
+def test_after_the_event_a_purge_keeps_the_status_and_offers_no_seat(event: Event, register_someone: Register) -> None:
+    attendee = register_someone(1)
+    register_someone(2)
+    waiting = register_someone(3)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    event.sessions.update(day=yesterday)
+    Event.objects.filter(pk=event.pk).update(registration_closes_at=None)
+    actions.purge([attendee])
+    purged = Registration.objects.get(pk=attendee.pk)
+    assert purged.status == R.CONFIRMED and purged.name == ""
+    assert Registration.objects.get(pk=waiting.pk).status == R.WAITING  # registration has closed: no offer
