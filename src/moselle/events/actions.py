@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from moselle.accounts.access import is_hub_staff
 from moselle.accounts.actions import consent_record
@@ -311,7 +312,11 @@ def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
         if capacity is not None and capacity < taken:
             raise ValidationError(
                 {
-                    "capacity": _("%(taken)d seats are taken; give at least %(taken)d, or cancel registrations first.")
+                    "capacity": ngettext(
+                        "%(taken)d seat is taken; give at least %(taken)d, or cancel registrations first.",
+                        "%(taken)d seats are taken; give at least %(taken)d, or cancel registrations first.",
+                        taken,
+                    )
                     % {"taken": taken}
                 }
             )

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from moselle.accounts.access import is_hub_staff
 from moselle.core.apicommon import ERRORS, WRITE_ERRORS, Page, PageParams, page_limits, paginate
-from moselle.events import access, actions
+from moselle.events import access, actions, queries
 from moselle.events.models import Event, Registration, Session
 
 router = Router(tags=["events"])
@@ -74,19 +74,19 @@ class EventOut(Schema):
 
 def _with_details(events: QuerySet[Event]) -> QuerySet[Event]:
     """Events with their seats taken counted, their sessions and questions in one query each."""
-    return events.annotate(
-        # distinct: the sessions' join (for the ordering) would otherwise count each registration once per session
-        taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_A_SEAT), distinct=True),
-        first_day=Min("sessions__day"),
-        first_starts=Subquery(
-            Session.objects.filter(event=OuterRef("pk")).order_by("day", "starts", "id").values("starts")[:1]
-        ),
-    ).prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("day", "starts", "id")), "questions")
+    return (
+        queries.with_seats(events)
+        .annotate(
+            first_starts=Subquery(
+                Session.objects.filter(event=OuterRef("pk")).order_by("day", "starts", "id").values("starts")[:1]
+            ),
+        )
+        .prefetch_related("questions")
+    )
 
 
 def event_out(event: Event, *, staff: bool) -> dict[str, Any]:
     zone = event.zone
-    taken: int = getattr(event, "taken", 0)
     return {
         "id": event.pk,
         "kind": event.kind,
@@ -96,7 +96,7 @@ def event_out(event: Event, *, staff: bool) -> dict[str, Any]:
         "venue": event.venue,
         "online_link": event.online_link if staff else None,
         "capacity": event.capacity,
-        "seats_left": None if event.capacity is None else max(0, event.capacity - taken),
+        "seats_left": queries.seats_left(event),
         "status": event.status,
         "sequence": event.sequence,
         "series_id": event.series_id,

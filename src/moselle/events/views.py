@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,19 +13,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from moselle.core.i18n import pick
-from moselle.events import access, actions, ical
-from moselle.events.models import Event, Question, Registration, Series, Session
-
-
-def _with_seats(events: Any) -> Any:
-    return events.annotate(
-        taken=Count("registrations", filter=Q(registrations__status__in=Registration.HOLDS_A_SEAT), distinct=True),
-        first_day=Min("sessions__day"),
-    ).prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("day", "starts", "id")))
-
-
-def _seats_left(event: Any) -> int | None:
-    return None if event.capacity is None else max(0, event.capacity - event.taken)
+from moselle.events import access, actions, ical, queries
+from moselle.events.models import Event, Question, Series
 
 
 @require_GET
@@ -34,18 +22,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
     """Published events whose last session is today or later, soonest first."""
     today = timezone.localdate()
     events = list(
-        _with_seats(Event.objects.filter(status=Event.Status.PUBLISHED, sessions__day__gte=today).distinct())
+        queries.with_seats(Event.objects.filter(status=Event.Status.PUBLISHED, sessions__day__gte=today).distinct())
         .order_by("first_day", "id")
         .select_related("series")
     )
-    for event in events:
-        event.seats_left = _seats_left(event)
-    return render(request, "events/list.html", {"events": events})
+    rows = [(event, queries.seats_left(event)) for event in events]
+    return render(request, "events/list.html", {"rows": rows})
 
 
 def _public_event(event_id: int) -> Event:
     event: Event | None = (
-        _with_seats(Event.objects.filter(pk=event_id, status__in=access.PUBLIC)).select_related("series").first()
+        queries.with_seats(Event.objects.filter(pk=event_id, status__in=access.PUBLIC)).select_related("series").first()
     )
     if event is None:
         raise Http404
@@ -64,7 +51,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "event": event,
         "sessions": [(s, s.start_at(event.zone), s.end_at(event.zone)) for s in sessions],
         "questions": questions,
-        "seats_left": _seats_left(event),
+        "seats_left": queries.seats_left(event),
         "open": event.status == Event.Status.PUBLISHED and (closing is None or timezone.now() < closing),
         "closes_at": closing,
         "values": {"language": (get_language() or "en")[:2]},

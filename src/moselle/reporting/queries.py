@@ -194,13 +194,8 @@ def _customer_rows(period: Period, filters: Filters) -> list[tuple[int, str, boo
 
 
 def _cells(counts: Counter[str], labels: dict[str, str], keys: Iterable[str] = ()) -> tuple[Cell, ...]:
-    """Cells for the given keys first (shown even at zero), then the others found, by label."""
-    fixed = list(keys)
-    found = sorted((key for key in counts if key not in fixed), key=lambda key: (labels.get(key, key), key))
-    return tuple(
-        Cell(key=key, label=labels.get(key, key), value=counts[key], organisations=counts[key])
-        for key in [*fixed, *found]
-    )
+    """Cells of organisations counted once each: the count is both the value and the organisations behind it."""
+    return _cells_of({key: (n, n) for key, n in counts.items()}, labels, keys)
 
 
 def customers(period: Period, filters: Filters = NO_FILTERS) -> Customers:
