@@ -35,7 +35,7 @@ from moselle.accounts.models import Consent
 from moselle.core import audit, links, mail
 from moselle.core.i18n import LANGUAGE_CODES, pick, translated_text
 from moselle.events import ical
-from moselle.events.models import Event, Question, Registration, Series, Session
+from moselle.events.models import Event, Question, Registration, Series, Session, SurveyQuestion
 from moselle.journeys.actions.checks import check_text, technologies_named, user_of
 from moselle.organisations.access import own_hub
 from moselle.organisations.models import Organisation
@@ -137,6 +137,19 @@ def _questions_of(values: Any) -> list[dict[str, Any]]:
     return found
 
 
+def _survey_questions_of(values: Any) -> list[dict[str, Any]]:
+    if values in (None, ""):
+        return []
+    if not isinstance(values, list) or len(values) > MAX_QUESTIONS:
+        raise ValidationError(
+            {"survey_questions": _("Give at most %(limit)d survey questions.") % {"limit": MAX_QUESTIONS}}
+        )
+    return [
+        {"label": translated_text(item, "survey_questions", TITLE_LIMIT, _("Give the question's text."))}
+        for item in values
+    ]
+
+
 def _reminders_of(value: Any) -> list[int]:
     if value in (None, ""):
         return []
@@ -209,6 +222,8 @@ def _checked_event(data: Mapping[str, Any], event: Event | None) -> dict[str, An
         "series": _series_of,
         "sessions": sessions_of,
         "questions": _questions_of,
+        "sends_survey": lambda v: True if v is None else bool(v),
+        "survey_questions": _survey_questions_of,
         "technologies": lambda v: technologies_named(v or []),
     }
     for field, check in fields.items():
@@ -275,17 +290,30 @@ def _store_questions(event: Event, questions: list[dict[str, Any]]) -> None:
     Question.objects.filter(pk__in=[row.pk for row in existing[len(questions) :]]).delete()
 
 
+def _store_survey_questions(event: Event, questions: list[dict[str, Any]]) -> None:
+    """Store the survey's questions in order, in place: the answers already given stay keyed by their id."""
+    existing = list(event.survey_questions.order_by("position", "id"))
+    for position, (row, values) in enumerate(zip(existing, questions, strict=False)):
+        row.label, row.position = values["label"], position
+        row.save()
+    SurveyQuestion.objects.bulk_create(
+        [SurveyQuestion(event=event, position=i, **q) for i, q in enumerate(questions) if i >= len(existing)]
+    )
+    SurveyQuestion.objects.filter(pk__in=[row.pk for row in existing[len(questions) :]]).delete()
+
+
 def event_create(*, actor: Any, data: Mapping[str, Any]) -> Event:
     """A draft event with its sessions; the hub organises it unless an organiser is given."""
     _require_staff(actor)
     values = _checked_event(data, None)
     sessions, questions = values.pop("sessions"), values.pop("questions")
-    technologies = values.pop("technologies")
+    technologies, survey_questions = values.pop("technologies"), values.pop("survey_questions")
     with transaction.atomic():
         hub = own_hub()
         event = Event.objects.create(**values, organiser=hub.organisation if hub else None, created_by=user_of(actor))
         _store_sessions(event, sessions)
         _store_questions(event, questions)
+        _store_survey_questions(event, survey_questions)
         event.technologies.set(technologies)
         audit.record(actor=actor, action="event.create", target=event)
     return event
@@ -303,7 +331,7 @@ def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
         raise ValidationError({"status": _("A cancelled event stays as it was.")})
     values = _checked_event(data, event)
     sessions, questions = values.pop("sessions", None), values.pop("questions", None)
-    technologies = values.pop("technologies", None)
+    technologies, survey_questions = values.pop("technologies", None), values.pop("survey_questions", None)
     with transaction.atomic():
         event = _locked(event.pk)
         before = audit.snapshot(event)
@@ -332,6 +360,8 @@ def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
         event.save()
         if questions is not None:
             _store_questions(event, questions)
+        if survey_questions is not None:
+            _store_survey_questions(event, survey_questions)
         if technologies is not None:
             event.technologies.set(technologies)
         audit.record(actor=actor, action="event.update", target=event, before=before)

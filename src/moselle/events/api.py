@@ -49,6 +49,11 @@ class EventQuestionOut(Schema):
     required: bool
 
 
+class SurveyQuestionOut(Schema):
+    id: int
+    label: dict[str, str] = Field(description=TRANSLATED)
+
+
 class EventOut(Schema):
     id: int
     kind: Kind
@@ -70,6 +75,8 @@ class EventOut(Schema):
     )
     sessions: list[EventSessionOut]
     questions: list[EventQuestionOut]
+    sends_survey: bool = Field(description="Those who attended get a survey by e-mail after the event.")
+    survey_questions: list[SurveyQuestionOut]
 
 
 def _with_details(events: QuerySet[Event]) -> QuerySet[Event]:
@@ -81,7 +88,7 @@ def _with_details(events: QuerySet[Event]) -> QuerySet[Event]:
                 Session.objects.filter(event=OuterRef("pk")).order_by("day", "starts", "id").values("starts")[:1]
             ),
         )
-        .prefetch_related("questions")
+        .prefetch_related("questions", "survey_questions")
     )
 
 
@@ -114,6 +121,8 @@ def event_out(event: Event, *, staff: bool) -> dict[str, Any]:
             for s in event.sessions.all()
         ],
         "questions": [{"id": q.pk, "label": q.label, "required": q.required} for q in event.questions.all()],
+        "sends_survey": event.sends_survey,
+        "survey_questions": [{"id": q.pk, "label": q.label} for q in event.survey_questions.all()],
     }
 
 
@@ -193,6 +202,10 @@ class EventIn(Schema):
     technologies: list[str] = Field([], description="EDIH technology names.")
     sessions: list[EventSessionIn] = Field(description="At least one.")
     questions: list[EventQuestionIn] = Field([], description="Extra questions of the registration form, at most 20.")
+    sends_survey: bool = Field(True, description="Those who attended get a survey by e-mail after the event.")
+    survey_questions: list[dict[str, str]] = Field(
+        [], description="Free questions of the survey (besides satisfaction 1-5), each " + TRANSLATED
+    )
 
     model_config = {"extra": "forbid"}
 
@@ -213,6 +226,8 @@ class EventPatch(Schema):
     technologies: list[str] | None = None
     sessions: list[EventSessionIn] | None = Field(None, description="Replaces every session.")
     questions: list[EventQuestionIn] | None = Field(None, description="Replaces every question.")
+    sends_survey: bool | None = None
+    survey_questions: list[dict[str, str]] | None = Field(None, description="Replaces every survey question.")
 
     model_config = {"extra": "forbid"}
 

@@ -19,7 +19,8 @@ ERROR_FIELDS = {
     "title": "title_en",
     "description": "description_en",
     "sessions": "session_0_day",
-    "questions": "question_0_label",
+    "questions": "question_0_en",
+    "survey_questions": "survey_question_0_en",
 }
 LANGUAGE_NAMES = {"en": _("English"), "fr": _("French"), "de": _("German")}
 
@@ -37,6 +38,12 @@ class EventForm(forms.Form):
     needs_approval = forms.BooleanField(label=_("Registrations need the hub's approval"), required=False)
     offer_hours = forms.CharField(label=_("Hours to take up a freed seat"), initial="48")
     reminder_days = forms.CharField(label=_("Reminders (days before)"), required=False, initial="7 1")
+    sends_survey = forms.BooleanField(
+        label=_("Send a survey after the event"),
+        required=False,
+        initial=True,
+        help_text=_("Those who attended get one e-mail asking how satisfied they were, and your questions"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,15 +68,31 @@ class EventForm(forms.Form):
             self.fields[f"session_{i}_starts"] = forms.CharField(label=_("starts (HH:MM)"), required=False)
             self.fields[f"session_{i}_ends"] = forms.CharField(label=_("ends (HH:MM)"), required=False)
         for i in range(QUESTION_ROWS):
-            number = {"number": i + 1}
-            self.fields[f"question_{i}_label"] = forms.CharField(
-                label=_("Extra question %(number)d") % number, required=False, max_length=200
-            )
+            for code in LANGUAGE_CODES:
+                self.fields[f"question_{i}_{code}"] = forms.CharField(
+                    label=_("Extra question %(number)d (%(language)s)")
+                    % {"number": i + 1, "language": LANGUAGE_NAMES[code]},
+                    required=False,
+                    max_length=200,
+                )
             self.fields[f"question_{i}_required"] = forms.BooleanField(label=_("required"), required=False)
+        for i in range(QUESTION_ROWS):
+            for code in LANGUAGE_CODES:
+                self.fields[f"survey_question_{i}_{code}"] = forms.CharField(
+                    label=_("Survey question %(number)d (%(language)s)")
+                    % {"number": i + 1, "language": LANGUAGE_NAMES[code]},
+                    required=False,
+                    max_length=200,
+                )
 
 
 def _value(form: EventForm, name: str) -> str:
     return str(form.data.get(name, "")).strip()
+
+
+def _texts(form: EventForm, prefix: str) -> dict[str, str]:
+    """A text in the languages given: ``title_en``, ``title_fr``… as ``{"en": …, "fr": …}``."""
+    return {code: _value(form, f"{prefix}_{code}") for code in LANGUAGE_CODES if _value(form, f"{prefix}_{code}")}
 
 
 def event_data(form: EventForm) -> dict[str, Any]:
@@ -84,17 +107,14 @@ def event_data(form: EventForm) -> dict[str, Any]:
         if any(_value(form, f"session_{i}_{part}") for part in ("day", "starts", "ends"))
     ]
     questions = [
-        {
-            "label": {"en": _value(form, f"question_{i}_label")},
-            "required": form.data.get(f"question_{i}_required") == "on",
-        }
+        {"label": _texts(form, f"question_{i}"), "required": form.data.get(f"question_{i}_required") == "on"}
         for i in range(QUESTION_ROWS)
-        if _value(form, f"question_{i}_label")
+        if _texts(form, f"question_{i}")
     ]
-    texts = {
-        field: {code: _value(form, f"{field}_{code}") for code in LANGUAGE_CODES if _value(form, f"{field}_{code}")}
-        for field in ("title", "description")
-    }
+    survey_questions = [
+        _texts(form, f"survey_question_{i}") for i in range(QUESTION_ROWS) if _texts(form, f"survey_question_{i}")
+    ]
+    texts = {field: _texts(form, field) for field in ("title", "description")}
     return {
         "kind": _value(form, "kind"),
         "series": _value(form, "series"),
@@ -108,6 +128,8 @@ def event_data(form: EventForm) -> dict[str, Any]:
         "reminder_days": _value(form, "reminder_days"),
         "sessions": sessions,
         "questions": questions,
+        "sends_survey": form.data.get("sends_survey") == "on",
+        "survey_questions": survey_questions,
         **texts,
     }
 
@@ -126,6 +148,7 @@ def initial_for(event: Event) -> dict[str, Any]:
         "needs_approval": event.needs_approval,
         "offer_hours": event.offer_hours,
         "reminder_days": " ".join(str(d) for d in event.reminder_days),
+        "sends_survey": event.sends_survey,
     }
     for code in LANGUAGE_CODES:
         initial[f"title_{code}"] = event.title.get(code, "")
@@ -139,6 +162,8 @@ def initial_for(event: Event) -> dict[str, Any]:
             }
         )
     for i, question in enumerate(event.questions.all()[:QUESTION_ROWS]):
-        initial[f"question_{i}_label"] = question.label.get("en") or next(iter(question.label.values()), "")
+        initial.update({f"question_{i}_{code}": text for code, text in question.label.items()})
         initial[f"question_{i}_required"] = question.required
+    for i, survey_question in enumerate(event.survey_questions.all()[:QUESTION_ROWS]):
+        initial.update({f"survey_question_{i}_{code}": text for code, text in survey_question.label.items()})
     return initial

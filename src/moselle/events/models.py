@@ -75,6 +75,9 @@ class Event(models.Model):
     reminder_days = models.JSONField(
         _("reminders (days before)"), default=list, blank=True, help_text=_("e.g. 7 and 1")
     )
+    sends_survey = models.BooleanField(
+        _("survey after the event"), default=True, help_text=_("Those who attended get one e-mail with a link")
+    )
     organiser = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -170,6 +173,24 @@ class Question(models.Model):
         return pick(self.label)
 
 
+class SurveyQuestion(models.Model):
+    """A free question of the survey after an event, asked besides the satisfaction from 1 to 5."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="survey_questions", verbose_name=_("event"))
+    label = TranslatedTextField(_("question"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+
+    def __str__(self) -> str:
+        return pick(self.label)
+
+
 class Registration(models.Model):
     """One person registered for an event, with or without an account. Held on the contract of taking part
     (the terms accepted); hearing about future events is a separate consent."""
@@ -215,6 +236,7 @@ class Registration(models.Model):
         verbose_name=_("checked in by"),
     )
     reminded = models.JSONField(_("reminders sent (days before)"), default=list, blank=True)
+    survey_sent_at = models.DateTimeField(_("survey sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
     purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True)
@@ -249,9 +271,10 @@ class SurveyResponse(models.Model):
         _("satisfaction (1-5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comments = models.TextField(_("comments"), blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True, help_text=_("Free answers by question id"))
     answered_at = models.DateTimeField(_("answered at"), auto_now_add=True)
 
-    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("comments",)
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ("comments", "answers")
 
     class Meta:
         verbose_name = _("survey response")

@@ -136,8 +136,18 @@ def test_staff_draft_change_publish_and_cancel_an_event(token_for: Any, advisor:
     event = created.json()
     assert (event["status"], event["sequence"], event["questions"][0]["required"]) == ("draft", 0, True)
     url = f"/api/v1/events/{event['id']}"
-    more_seats = staff.patch(url, {"capacity": 5}, content_type="application/json")
+    assert (event["sends_survey"], event["survey_questions"]) == (True, [])
+    more_seats = staff.patch(
+        url,
+        {"capacity": 5, "survey_questions": [{"en": "Next topic?", "de": "Nächstes Thema?"}]},
+        content_type="application/json",
+    )
     assert more_seats.status_code == 200 and (more_seats.json()["capacity"], more_seats.json()["sequence"]) == (5, 0)
+    assert [q["label"] for q in more_seats.json()["survey_questions"]] == [
+        {"en": "Next topic?", "de": "Nächstes Thema?"}
+    ]
+    no_text = staff.patch(url, {"survey_questions": [{"en": " "}]}, content_type="application/json")
+    assert no_text.status_code == 422 and "survey_questions" in str(no_text.json())
     moved = staff.patch(url, {"venue": "House of Startups"}, content_type="application/json").json()
     assert (moved["venue"], moved["sequence"], moved["capacity"]) == ("House of Startups", 1, 5)
     unlimited = staff.patch(url, {"capacity": None}, content_type="application/json").json()

@@ -31,7 +31,11 @@ def _form(**more: str) -> dict[str, str]:
         "session_0_day": day,
         "session_0_starts": "10:00",
         "session_0_ends": "11:30",
-        "question_0_label": "Your sector?",
+        "question_0_en": "Your sector?",
+        "question_0_de": "Ihre Branche?",
+        "sends_survey": "on",
+        "survey_question_0_en": "What will you try first?",
+        "survey_question_0_fr": "Qu'allez-vous essayer d'abord ?",
         **more,
     }
 
@@ -48,7 +52,19 @@ def test_staff_create_an_event_then_publish_it(client_for: Callable[[User | None
         [7, 1],
     )
     assert [(s.starts.hour, s.ends.minute) for s in event.sessions.all()] == [(10, 30)]
-    assert event.questions.get().label == {"en": "Your sector?"}
+    assert event.questions.get().label == {"en": "Your sector?", "de": "Ihre Branche?"}
+    assert event.sends_survey and event.survey_questions.get().label == {
+        "en": "What will you try first?",
+        "fr": "Qu'allez-vous essayer d'abord ?",
+    }
+    edit = staff.get(reverse("staff_event_edit", args=[event.pk])).content.decode()
+    assert 'value="Ihre Branche?"' in edit and 'value="What will you try first?"' in edit
+    staff.post(
+        reverse("staff_event_edit", args=[event.pk]),
+        _form(sends_survey="", survey_question_0_en="", survey_question_0_fr=""),
+    )
+    event.refresh_from_db()
+    assert not event.sends_survey and not event.survey_questions.exists()
     staff.post(reverse("staff_event_publish", args=[event.pk]))
     assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
 
