@@ -50,9 +50,10 @@ MAX_QUESTIONS = 20
 MAX_CAPACITY = 100_000
 CANCEL, ACCEPT = "events.cancel", "events.accept"  # single-use links (core.links)
 # Links that keep working for the registration's life, signed but stored nowhere: the registrant's ticket
-# (its QR code, later its certificate) and the check-in the QR code opens (staff only, idempotent).
-TICKET, CHECK_IN = "events.ticket", "events.check_in"
-STANDING = (TICKET, CHECK_IN)
+# (its QR code, later its certificate), the check-in the QR code opens (staff only, idempotent) and the
+# survey after the event (answered once).
+TICKET, CHECK_IN, SURVEY = "events.ticket", "events.check_in", "events.survey"
+STANDING = (TICKET, CHECK_IN, SURVEY)
 
 # --- Checks ------------------------------------------------------------------------------------------------
 
