@@ -404,6 +404,16 @@ def confirmed_registration(w: World) -> dict[str, Any]:
     return {"registration_id": event_actions.register(event_id=event_id, data=person(next(_serial))).pk}
 
 
+def survey_token(w: World) -> dict[str, Any]:
+    """The survey link of a registration that attended: its GET shows the form (and changes nothing)."""
+    from moselle.events import actions as event_actions
+    from moselle.events.models import Registration
+
+    registration = Registration.objects.get(pk=confirmed_registration(w)["registration_id"])
+    event_actions.mark_attendance(actor=w.personas.hub_admin, registration=registration, attended=True)
+    return {"token": event_actions.standing_token(event_actions.SURVEY, registration)}
+
+
 def draft_event(w: World) -> dict[str, Any]:
     from moselle.events import actions as event_actions
     from moselle.events.tests.conftest import event_data
@@ -658,6 +668,7 @@ PAGES: dict[str, Entry] = {
     "staff_event_edit": Entry(ok(STAFF), 404, make=published_event),
     "staff_event_publish": Entry(ok(STAFF, 302), 404, "post", draft_event),
     "staff_event_cancel": Entry(ok(STAFF, 302), 404, "post", published_event),
+    "staff_event_survey": Entry(ok(STAFF), 404, make=published_event),
     "staff_registration_approve": Entry(ok(STAFF, 302), 404, "post", pending_registration),
     "staff_registration_decline": Entry(ok(STAFF, 302), 404, "post", pending_registration),
     "staff_registration_attendance": Entry(
@@ -671,6 +682,8 @@ PAGES: dict[str, Entry] = {
     "event_ticket": Entry(ok(PERSONAS), 200, make=ticket_token, anonymous=200),
     # Nobody has attended yet: the certificate is refused to everyone alike.
     "event_certificate": Entry(ok(PERSONAS, 403), 403, make=ticket_token, anonymous=403),
+    # The survey's link is the attendee's: anyone holding it sees the form.
+    "event_survey": Entry(ok(PERSONAS), 200, make=survey_token, anonymous=200),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -999,6 +1012,7 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
         cancel_token,
         accept_token,
         ticket_token,
+        survey_token,
     )
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0

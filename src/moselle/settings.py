@@ -99,7 +99,15 @@ TEMPLATES = [
                 "moselle.core.context_processors.platform",
             ],
         },
-    }
+    },
+    {
+        # The plain-text e-mails (``core.mail``): the same templates, nothing HTML-escaped ("L'IA", not "L&#x27;IA").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 _database_url = env_str("DATABASE_URL", "")
@@ -203,6 +211,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 MOSELLE_SIGNED_LINK_DAYS = env_int("MOSELLE_SIGNED_LINK_DAYS", 14, minimum=1, maximum=365)
 MOSELLE_DEMO = env_bool("MOSELLE_DEMO", False)
+# Hours after an event's last session before those who attended get the survey (run by ``tick``).
+MOSELLE_EVENT_SURVEY_AFTER_HOURS = env_int("MOSELLE_EVENT_SURVEY_AFTER_HOURS", 2, minimum=0, maximum=24 * 14)
+# Attendees' personal data (name, e-mail, answers, survey comments) is purged this many days after the event
+# ends; the counts, attendance and organisation stay for the figures.
+MOSELLE_EVENT_RETENTION_DAYS = env_int("MOSELLE_EVENT_RETENTION_DAYS", 365, minimum=1, maximum=3650)
 
 _task_backend = env_choice("MOSELLE_TASK_BACKEND", "immediate" if TESTING else "database", ("immediate", "database"))
 TASKS = {

@@ -54,8 +54,8 @@ def send_templated(
     lang = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     with translation.override(lang):
         context = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
+        body = render_to_string(f"{template}_body.txt", context, using="text")
     log = EmailLog.objects.create(
         recipient=to,
         user_id=user_id,

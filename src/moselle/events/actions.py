@@ -24,6 +24,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from moselle.accounts.actions import consent_record
 from moselle.accounts.models import Consent
 from moselle.core import audit, links, mail
 from moselle.core.i18n import LANGUAGE_CODES, pick, translated_text
-from moselle.events import ical
+from moselle.events import follow_up, ical
 from moselle.events.models import Event, Question, Registration, Series, Session, SurveyQuestion
 from moselle.journeys.actions.checks import check_text, technologies_named, user_of
 from moselle.organisations.access import own_hub
@@ -461,7 +462,7 @@ def _promote(event: Event) -> list[Registration]:
             event,
             registration,
             "events/email/seat_offered",
-            accept_url=_absolute(reverse("event_accept_link", args=[accept.token])),
+            accept_url=absolute_url(reverse("event_accept_link", args=[accept.token])),
             expires_at=timezone.localtime(registration.offer_expires_at, event.zone),
         )
         audit.record(actor=None, action="registration.offer", target=registration, actor_kind="system")
@@ -774,18 +775,24 @@ def check_in_by_link(*, actor: Any, token: str) -> Registration:
 
 
 def mark_attendance(*, actor: Any, registration: Registration, attended: bool) -> Registration:
+    """Mark or unmark an attendance; the organisation's timeline, case and proposed service record follow
+    (``follow_up``). Marking twice changes nothing."""
     _require_staff(actor)
     with transaction.atomic():
+        event = _locked(registration.event_id)  # the event first, as every writer here: no deadlock
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != R.CONFIRMED:
             raise ValidationError({"status": _("Only a confirmed registration is checked in.")})
+        if attended == (registration.attended_at is not None):
+            return registration
         before = audit.snapshot(registration, ["attended_at"])
-        if attended and registration.attended_at is None:
+        if attended:
             registration.attended_at, registration.checked_in_by = timezone.now(), user_of(actor)
-        elif not attended:
+        else:
             registration.attended_at, registration.checked_in_by = None, None
         registration.save(update_fields=["attended_at", "checked_in_by", "updated_at"])
         audit.record(actor=actor, action="registration.attendance", target=registration, before=before)
+        follow_up.attendance_changed(actor=actor, event=event, registration=registration)
     return registration
 
 
@@ -801,7 +808,7 @@ def purge(registrations: Iterable[Registration]) -> int:
             if registration.purged_at is not None:
                 continue
             sessions = list(event.sessions.all())
-            over = bool(sessions) and _last_end(event, sessions) <= timezone.now()
+            over = bool(sessions) and last_end(event, sessions) <= timezone.now()
             held_a_seat = registration.status in Registration.HOLDS_A_SEAT and not over
             if registration.status in Registration.ACTIVE and not over:
                 registration.status, registration.offer_expires_at = R.CANCELLED, None
@@ -809,8 +816,8 @@ def purge(registrations: Iterable[Registration]) -> int:
             registration.purged_at = timezone.now()
             registration.save()
             if hasattr(registration, "survey"):
-                registration.survey.comments = ""
-                registration.survey.save(update_fields=["comments"])
+                registration.survey.comments, registration.survey.answers = "", {}
+                registration.survey.save(update_fields=["comments", "answers"])
             audit.record(actor=None, action="registration.purge", target=registration, actor_kind="system")
             if held_a_seat:
                 _promote(event)
@@ -818,10 +825,30 @@ def purge(registrations: Iterable[Registration]) -> int:
     return purged
 
 
+def purge_after_retention() -> int:
+    """The retention rule, run by ``tick``: the attendees' personal data is purged
+    ``MOSELLE_EVENT_RETENTION_DAYS`` after their event's last session ended; what the figures count stays."""
+    now = timezone.now()
+    kept = timedelta(days=settings.MOSELLE_EVENT_RETENTION_DAYS)
+    # A session ends on its day (local time), so an event whose last day is a day short of the delay is not due.
+    candidates = (
+        Event.objects.annotate(last_day=Max("sessions__day"))
+        .filter(last_day__lte=(now - kept).date(), registrations__purged_at__isnull=True)
+        .distinct()
+        .prefetch_related("sessions")
+    )
+    purged = 0
+    for event in candidates:
+        if last_end(event, list(event.sessions.all())) + kept > now:
+            continue
+        purged += purge(event.registrations.filter(purged_at__isnull=True).order_by("pk"))
+    return purged
+
+
 # --- E-mail -------------------------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -830,23 +857,23 @@ def _organiser() -> tuple[str, str]:
     return settings.DEFAULT_FROM_EMAIL, (str(hub.organisation) if hub else "Moselle")
 
 
-def _last_end(event: Event, sessions: list[Session]) -> datetime:
+def last_end(event: Event, sessions: list[Session]) -> datetime:
     return sessions[-1].end_at(event.zone) if sessions else timezone.now()
 
 
 def _links_for(event: Event, registration: Registration, sessions: list[Session]) -> dict[str, str]:
     """The registrant's cancel link (valid until the event ends) and, once confirmed, the check-in link."""
-    days = max(1, (_last_end(event, sessions) - timezone.now()).days + 2)
+    days = max(1, (last_end(event, sessions) - timezone.now()).days + 2)
     cancel = links.issue(purpose=CANCEL, payload={"registration": registration.pk}, email=registration.email, days=days)
-    found = {"cancel_url": _absolute(reverse("event_cancel_link", args=[cancel.token]))}
+    found = {"cancel_url": absolute_url(reverse("event_cancel_link", args=[cancel.token]))}
     if registration.status == R.CONFIRMED:
-        found["ticket_url"] = _absolute(reverse("event_ticket", args=[standing_token(TICKET, registration)]))
+        found["ticket_url"] = absolute_url(reverse("event_ticket", args=[standing_token(TICKET, registration)]))
     return found
 
 
 def check_in_url(registration: Registration) -> str:
     """What the registration's QR code encodes."""
-    return _absolute(reverse("event_check_in", args=[standing_token(CHECK_IN, registration)]))
+    return absolute_url(reverse("event_check_in", args=[standing_token(CHECK_IN, registration)]))
 
 
 def _send(
@@ -915,6 +942,7 @@ __all__ = [
     "expire_offers",
     "mark_attendance",
     "purge",
+    "purge_after_retention",
     "register",
     "send_reminders",
 ]

@@ -1,6 +1,8 @@
 """The demo's events: the "L-DIH Talks" webinar series, a workshop nearly full, a tour stop of the Digital
-Tour bus and a training course that is full with people waiting, each written through the actions (their e-mails
-go to the console in the demo). Registrants use example.org addresses."""
+Tour bus, a training course that is full with people waiting, and a workshop held three weeks ago whose
+attendance brought the demo companies onto the timeline, into the funnel and into proposed service records;
+each written through the actions (their e-mails go to the console in the demo). Registrants use example.org
+addresses."""
 
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from django.utils import timezone
 
 from moselle.accounts.models import User
 from moselle.events import actions
-from moselle.events.models import Event, Registration, Series
+from moselle.events.models import Event, Registration, Series, Session
 from moselle.journeys.demo import ADVISOR
 from moselle.organisations import demo as registry_demo
+from moselle.organisations.models import Organisation
 
 SERIES_TITLE = {"en": "L-DIH Talks", "fr": "Les conférences du L-DIH", "de": "L-DIH Talks: Vorträge"}
 FIRST_NAMES = ("Ana", "Tom", "Lea", "Marc", "Sophie", "Luca", "Claire", "Jean", "Mia", "Paul", "Nora", "Yves")
@@ -145,5 +148,55 @@ def load_demo_events(*, seed: int = registry_demo.DEFAULT_SEED) -> DemoEvents:
                 )
                 report.registrations += 1
             report.events += 1
+        report.registrations += _held_workshop(advisor, rng)
+        report.events += 1
         assert Registration.objects.filter(event__series=series).exists()
     return report
+
+
+def _held_workshop(advisor: User, rng: random.Random) -> int:
+    """A workshop three weeks ago: the featured company sent two people, three other demo companies one
+    each, two more came from firms the registry does not know, and two who registered did not come."""
+    event = actions.event_create(
+        actor=advisor,
+        data={
+            "kind": "workshop",
+            "title": {
+                "en": "Cybersecurity hands-on workshop",
+                "fr": "Atelier pratique de cybersécurité",
+                "de": "Praxis-Workshop Cybersicherheit",
+            },
+            "venue": "Technoport, Esch-sur-Alzette",
+            "capacity": 20,
+            "sessions": [{"day": _day(2), "starts": "09:00", "ends": "13:00"}],
+            "survey_questions": [{"en": "Which topic should the next workshop cover?"}],
+        },
+    )
+    event = actions.event_publish(actor=advisor, event=event)
+    Event.objects.filter(pk=event.pk).update(is_demo=True)
+    others = (
+        Organisation.objects.filter(is_demo=True, kind_rows__kind=Organisation.Kind.COMPANY)
+        .exclude(name__in=(registry_demo.FEATURED_COMPANY, registry_demo.FEATURED_NEWCOMER))
+        .order_by("name")
+        .values_list("name", flat=True)[:3]
+    )
+    names = [registry_demo.FEATURED_COMPANY] * 2 + list(others) + ["Garage Thill", *COMPANIES[:2], COMPANIES[-1]]
+    registrations = []
+    for n, organisation_name in enumerate(names):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        registrations.append(
+            actions.register(
+                event_id=event.pk,
+                data={
+                    "name": f"{first} {last}",
+                    "email": f"{first}.{last}.{event.pk}.{n}@example.org".lower(),
+                    "organisation_name": organisation_name,
+                    "language": rng.choice(("en", "fr", "de")),
+                    "accept_terms": True,
+                },
+            )
+        )
+    Session.objects.filter(event=event).update(day=timezone.localdate() - timedelta(days=21))
+    for registration in registrations[:-2]:
+        actions.mark_attendance(actor=advisor, registration=registration, attended=True)
+    return len(registrations)

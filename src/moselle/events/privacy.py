@@ -32,7 +32,9 @@ def export(person: privacy.Person) -> dict[str, Any]:
                 "registered_at": registration.created_at.isoformat(),
                 "terms_accepted_at": registration.terms_accepted_at.isoformat(),
                 "attended_at": registration.attended_at.isoformat() if registration.attended_at else None,
-                "survey": {"satisfaction": survey.satisfaction, "comments": survey.comments} if survey else None,
+                "survey": {"satisfaction": survey.satisfaction, "comments": survey.comments, "answers": survey.answers}
+                if survey
+                else None,
             }
         )
     return {"event_registrations": found} if found else {}

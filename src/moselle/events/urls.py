@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moselle.events import views, views_links, views_staff
+from moselle.events import views, views_links, views_staff, views_survey
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("hub/events/<int:event_id>/edit/", views_staff.staff_event_edit, name="staff_event_edit"),
     path("hub/events/<int:event_id>/publish/", views_staff.staff_event_publish, name="staff_event_publish"),
     path("hub/events/<int:event_id>/cancel/", views_staff.staff_event_cancel, name="staff_event_cancel"),
+    path("hub/events/<int:event_id>/survey/", views_survey.staff_event_survey, name="staff_event_survey"),
     path(
         "hub/registrations/<int:registration_id>/approve/",
         views_staff.staff_registration_approve,
@@ -32,4 +33,5 @@ urlpatterns = [
     path("events/r/ticket/<str:token>/", views_links.ticket, name="event_ticket"),
     path("events/r/certificate/<str:token>/", views_links.certificate, name="event_certificate"),
     path("events/r/check-in/<str:token>/", views_links.check_in, name="event_check_in"),
+    path("events/r/survey/<str:token>/", views_survey.survey_page, name="event_survey"),
 ]

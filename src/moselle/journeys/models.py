@@ -520,6 +520,7 @@ VERBS = {
     "referral_withdrawn": _("referral to %(detail)s withdrawn"),
     "referral_rated": _("referral rated %(detail)s out of 5"),
     "assessment_submitted": _("maturity assessment %(detail)s submitted"),
+    "event_attended": _("attended the event %(detail)s"),
     "logged": "%(detail)s",  # the advisor's own words
 }
 

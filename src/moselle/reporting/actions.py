@@ -328,8 +328,10 @@ def record_propose(
     case_id: int | None = None,
     referral_id: int | None = None,
     source_ref: str = "",
+    attendees: int = 1,
 ) -> ServiceRecord | None:
-    """A draft another app proposes (a referral done, a workshop attended), for staff to confirm or reject.
+    """A draft another app proposes (a referral done, a workshop attended with its attendee count), for staff
+    to confirm or reject.
 
     Proposing twice for the same referral gives the first draft back.
     """
@@ -350,6 +352,7 @@ def record_propose(
             case_id=case_id,
             referral_id=referral_id,
             source_ref=source_ref[:60],
+            attendees=max(1, attendees),
             created_by=user_of(actor),
         )
         audit.record(actor=actor, action="service_record.propose", target=record, organisation_id=customer.pk)

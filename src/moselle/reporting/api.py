@@ -480,7 +480,8 @@ def kpi_list(request: HttpRequest, query: Query[KpiQuery]) -> Any:
     figures = boards.board(period, filters, observer=observer)
     # The core figures are the dashboard's (for observers as it shows them: money and means from fewer than
     # five organisations hidden too); the other apps' figures are computed, and hidden by the registry's rule.
-    values = kpis.compute_all(period, filters, known=boards.core_figures(figures))
+    more = {value.code: value.value for value in boards.more_figures(period, filters, observer=False)}
+    values = kpis.compute_all(period, filters, known={**boards.core_figures(figures), **more})
     if observer:
         values = suppression.suppress_kpis(values)
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moselle.organisations.models import EdihCategory
-from moselle.reporting import freshness, queries, suppression
+from moselle.reporting import freshness, kpis, queries, suppression
 from moselle.reporting.commission import csv_cell
-from moselle.reporting.kpis import Filters, Period
+from moselle.reporting.kpis import Filters, KpiValue, Period
 
 MAX_DAYS = 366 * 10
 
@@ -130,6 +130,40 @@ def board(period: Period, filters: Filters, *, observer: bool) -> queries.Dashbo
     return suppression.suppress_dashboard(figures) if observer else figures
 
 
+def more_figures(period: Period, filters: Filters, *, observer: bool) -> list[KpiValue]:
+    """The figures other apps register as KPI sources (the events', say), computed once per version of the
+    figures like the rest (their apps watch their tables); observers get small counts of organisations
+    hidden."""
+    core = set(CORE_CODES)
+
+    def compute() -> dict[str, Any]:
+        return {item.code: item.compute(period, filters) for item in kpis.sources() if item.code not in core}
+
+    found = freshness.remembered("more_kpis", (period, filters), compute)
+    values = [
+        KpiValue(
+            code=item.code, label=item.label, value=found[item.code], unit=item.unit, suppressible=item.suppressible
+        )
+        for item in kpis.sources()
+        if item.code in found
+    ]
+    return suppression.suppress_kpis(values) if observer else values
+
+
+CORE_CODES = (
+    "organisations_informed",
+    "organisations_inspired",
+    "organisations_engaged",
+    "customers_served",
+    "services_delivered",
+    "aid_granted",
+    "aid_on_services",
+    "satisfaction_mean",
+    "maturity_organisations",
+    "maturity_progress",
+)
+
+
 def core_figures(figures: queries.Dashboard) -> dict[str, Any]:
     """The registry's core KPI codes, read from a dashboard (suppressed or not)."""
     return {
@@ -150,7 +184,7 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def rows(figures: queries.Dashboard, months: list[Month]) -> Iterator[list[str]]:
+def rows(figures: queries.Dashboard, months: list[Month], more: Sequence[KpiValue] = ()) -> Iterator[list[str]]:
     """The dashboard's tables as one CSV: section, key, label, value (empty where hidden)."""
     yield ["section", "key", "label", "value"]
     yield ["period", "start", _("Start date"), figures.period.start.isoformat()]
@@ -195,6 +229,8 @@ def rows(figures: queries.Dashboard, months: list[Month]) -> Iterator[list[str]]
     for group in maturity.by_questionnaire:
         for dimension, change in group.dimensions.items():
             yield [f"maturity_{group.questionnaire_type}", dimension, dimension, _shown(change)]
+    for figure in more:
+        yield ["more", figure.code, str(figure.label), _shown(figure.value)]
     for target in figures.targets:
         yield ["targets", target.indicator, str(target.label), f"{_shown(target.value)}/{target.target}"]
     for month in months:
@@ -202,10 +238,10 @@ def rows(figures: queries.Dashboard, months: list[Month]) -> Iterator[list[str]]
             yield ["services_per_month", f"{month.month.isoformat()[:7]}:{category}", category, _shown(count)]
 
 
-def as_csv(figures: queries.Dashboard, months: list[Month]) -> bytes:
+def as_csv(figures: queries.Dashboard, months: list[Month], more: Sequence[KpiValue] = ()) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows(figures, months):
+    for row in rows(figures, months, more):
         writer.writerow([csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -214,4 +250,4 @@ def category_labels() -> dict[str, str]:
     return {value: str(label) for value, label in EdihCategory.choices}
 
 
-__all__ = ["Month", "as_csv", "board", "default_period", "monthly", "read_choice", "rows"]
+__all__ = ["Month", "as_csv", "board", "default_period", "monthly", "more_figures", "read_choice", "rows"]

@@ -92,7 +92,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         return render(request, "reporting/dashboard.html", context, status=400)
     figures = boards.board(period, filters, observer=observer)
     months = boards.monthly(period, filters, observer=observer)
-    context.update(figures=figures, months=months, charts=_charts(figures, months), period=period)
+    more = boards.more_figures(period, filters, observer=observer)
+    context.update(figures=figures, months=months, more=more, charts=_charts(figures, months), period=period)
     if not context["chosen"]["start"]:
         context["chosen"].update(start=period.start.isoformat(), end=period.end.isoformat())
     return render(request, "reporting/dashboard.html", context)
@@ -109,7 +110,8 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
         problems = [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
         return render(request, "reporting/export_refused.html", {"problems": problems}, status=400)
     figures = boards.board(period, filters, observer=observer)
-    data = boards.as_csv(figures, boards.monthly(period, filters, observer=observer))
+    more = boards.more_figures(period, filters, observer=observer)
+    data = boards.as_csv(figures, boards.monthly(period, filters, observer=observer), more)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     name = f"dashboard-{period.start.isoformat()}-{period.end.isoformat()}-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

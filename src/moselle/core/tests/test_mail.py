@@ -112,3 +112,14 @@ def test_a_calendar_goes_as_a_text_calendar_part_with_its_method_and_is_not_kept
 def test_an_unknown_calendar_method_is_refused() -> None:
     with pytest.raises(ValueError, match="method"):
         mail.Calendar(b"BEGIN:VCALENDAR", "PUBLISH-ALL")
+
+
+def test_plain_text_mail_is_not_html_escaped(db: Any) -> None:
+    log = mail.send_templated(
+        to="someone@example.org",
+        template="accounts/email/membership_approved",
+        context={"organisation": "L'Atelier <Moselle> & Fils"},
+        language="en",
+    )
+    assert log.subject == "You are now a member of L'Atelier <Moselle> & Fils"
+    assert "L'Atelier <Moselle> & Fils" in log.body and "&#x27;" not in log.body and "&amp;" not in log.body

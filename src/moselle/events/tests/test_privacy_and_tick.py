@@ -17,16 +17,25 @@ R = Registration.Status
 
 def test_a_registrant_is_exported_and_erased_by_address(register_someone: Register) -> None:
     registration = register_someone(1, organisation_name="Atelier Moselle")
-    SurveyResponse.objects.create(registration=registration, satisfaction=4, comments="Ask Ana about the demo")
+    SurveyResponse.objects.create(
+        registration=registration, satisfaction=4, comments="Ask Ana about the demo", answers={"7": "Call me, Ana"}
+    )
     waiting = [register_someone(2), register_someone(3)]
     person = privacy.find_person("GUEST1@example.org")
     exported = privacy.export_person(person)["events"]["event_registrations"]
     assert [(r["name"], r["email"], r["status"]) for r in exported] == [("Guest 1", "guest1@example.org", "confirmed")]
-    assert exported[0]["survey"] == {"satisfaction": 4, "comments": "Ask Ana about the demo"}
+    assert exported[0]["survey"] == {
+        "satisfaction": 4,
+        "comments": "Ask Ana about the demo",
+        "answers": {"7": "Call me, Ana"},
+    }
     privacy.erase_person(person)
     erased = Registration.objects.get(pk=registration.pk)
     assert erased.name == "" and "guest1" not in erased.email and erased.status == R.CANCELLED
-    assert SurveyResponse.objects.get(registration=erased).comments == ""
+    assert (
+        SurveyResponse.objects.get(registration=erased).comments,
+        SurveyResponse.objects.get(registration=erased).answers,
+    ) == ("", {})
     assert SurveyResponse.objects.get(registration=erased).satisfaction == 4  # the rating stays in the figures
     assert Registration.objects.get(pk=waiting[1].pk).status == R.OFFERED  # the freed seat passed on
     assert privacy.export_person(privacy.find_person("guest1@example.org")).get("events", {}) == {}

@@ -251,6 +251,10 @@ def case_move(*, actor: Any, case: Case, stage: str, reason: str = "") -> Case:
     backwards = STAGE_ORDER[Stage(stage)] < STAGE_ORDER[Stage(case.stage)]
     if backwards and not reason:
         raise ValidationError({"reason": _("Say why the case moves back to an earlier stage.")})
+    return _stage_move(actor=actor, case=case, stage=stage, reason=reason)
+
+
+def _stage_move(*, actor: Any, case: Case, stage: str, reason: str = "") -> Case:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.stage != case.stage:
@@ -279,10 +283,11 @@ def case_move(*, actor: Any, case: Case, stage: str, reason: str = "") -> Case:
 
 def case_reach(*, actor: Any, case: Case, stage: str) -> Case | None:
     """Bring a case forward to ``stage`` when it is behind; what the journey's actions call (an event
-    attended is Inform, a group workshop Inspire, a one-to-one roadmap Engage). Never moves it back."""
-    if case.status != Case.Status.OPEN or STAGE_ORDER[Stage(stage)] <= STAGE_ORDER[Stage(case.stage)]:
+    attended is Inform, a group workshop Inspire, a one-to-one roadmap Engage). Never moves it back. A case
+    still awaiting triage moves too: what happened is recorded for the funnel, whoever takes the case on."""
+    if case.status == Case.Status.CLOSED or STAGE_ORDER[Stage(stage)] <= STAGE_ORDER[Stage(case.stage)]:
         return None
-    return case_move(actor=actor, case=case, stage=stage)
+    return _stage_move(actor=actor, case=case, stage=stage)
 
 
 def case_update(

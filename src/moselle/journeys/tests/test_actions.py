@@ -289,6 +289,24 @@ def test_it_never_brings_a_case_back_when_reaching_a_stage(advisor: User, org_a:
     assert StageMove.objects.filter(case=case).count() == 2
 
 
+def test_reaching_a_stage_records_it_for_a_case_in_triage_but_not_for_a_closed_one(
+    advisor: User, org_a: Organisation
+) -> None:
+    waiting = actions.case_open(actor=advisor, organisation=org_a, title="Workshop attended")
+    assert actions.case_reach(actor=None, case=waiting, stage=Stage.INSPIRE) is not None
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.stage) == (Case.Status.TRIAGE, Stage.INSPIRE)
+    assert list(StageMove.objects.filter(case=waiting).values_list("to_stage", flat=True).order_by("at", "id")) == [
+        Stage.INFORM,
+        Stage.INSPIRE,
+    ]
+    closed = open_case(advisor, org_a)
+    actions.case_close(actor=advisor, case=closed, reason=Case.CloseReason.COMPLETED)
+    closed.refresh_from_db()
+    assert actions.case_reach(actor=None, case=closed, stage=Stage.ENGAGE) is None
+    assert StageMove.objects.filter(case=closed, to_stage=Stage.ENGAGE).count() == 0
+
+
 # --- Closing and the next step ---------------------------------------------------------------------------
 
 

@@ -255,7 +255,7 @@ def test_a_target_is_measured_by_a_kpi_another_app_registers(kpi_world: World, m
 def test_the_registry_lists_the_core_sources_first_and_takes_new_ones(kpi_world: World, monkeypatch: Any) -> None:
     kpis.sources()
     monkeypatch.setattr(kpis, "_SOURCES", dict(kpis._SOURCES))
-    kpis.register(KpiSource("events_held", "events", lambda p, f: 7, "events", False))
+    kpis.register(KpiSource("pilots_run", "pilots", lambda p, f: 7, "pilots", False))
     codes = [source.code for source in kpis.sources()]
     assert codes[:4] == [
         "organisations_informed",
@@ -263,9 +263,9 @@ def test_the_registry_lists_the_core_sources_first_and_takes_new_ones(kpi_world:
         "organisations_engaged",
         "customers_served",
     ]
-    assert codes[-1] == "events_held"
+    assert codes[-1] == "pilots_run"
     with pytest.raises(ValueError, match="already registered"):
-        kpis.register(KpiSource("events_held", "events", lambda p, f: 7, "events", False))
+        kpis.register(KpiSource("pilots_run", "pilots", lambda p, f: 7, "pilots", False))
     computed = {value.code: value.value for value in kpis.compute_all(H1, Filters())}
     assert computed["organisations_informed"] == 3
     assert computed["customers_served"] == 5
@@ -275,7 +275,7 @@ def test_the_registry_lists_the_core_sources_first_and_takes_new_ones(kpi_world:
     assert computed["satisfaction_mean"] == D("3.75")
     assert computed["maturity_organisations"] == 2
     assert computed["maturity_progress"] == D("7.21")
-    assert computed["events_held"] == 7
+    assert computed["pilots_run"] == 7
 
 
 # --- The dashboard ----------------------------------------------------------------------------------------------
