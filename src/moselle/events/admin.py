@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from moselle.core.admin_base import ReadOnlyAdmin
-from moselle.events.models import Event, Question, Registration, Series, Session, SurveyResponse
+from moselle.events.models import Event, Question, Registration, Series, Session, SurveyQuestion, SurveyResponse
 
 
 @admin.register(Series)
@@ -34,3 +34,8 @@ class RegistrationAdmin(ReadOnlyAdmin):
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(ReadOnlyAdmin):
     list_display = ("registration", "satisfaction", "answered_at")
+
+
+@admin.register(SurveyQuestion)
+class SurveyQuestionAdmin(ReadOnlyAdmin):
+    list_display = ("event", "__str__", "position")

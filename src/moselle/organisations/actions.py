@@ -64,6 +64,7 @@ PROFILE_FIELDS = (
     "description",
     "register_id",
     "vat",
+    "founded_on",
     "pic",
     "ec_customer_id",
     "ec_dma_id",
@@ -164,6 +165,7 @@ def clean_organisation_data(data: Mapping[str, Any], *, instance: Organisation |
         "working_languages": lambda: validation.clean_languages(data["working_languages"] or []),
         "register_id": lambda: validation.clean_register_id(_text(data["register_id"]), country),
         "vat": lambda: validation.clean_vat(_text(data["vat"]), country),
+        "founded_on": lambda: validation.clean_founded_on(data["founded_on"]),
         "pic": lambda: validation.clean_pic(_text(data["pic"])),
     }
     for name, check in checks.items():

@@ -3,7 +3,7 @@ the hub's own profile. Duplicates, imports and the hub directory are in ``api_re
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -88,6 +88,7 @@ class OrganisationDetailOut(Schema):
     description: str
     register_id: str = Field(description="The national register number, e.g. a Luxembourg RCS number B123456.")
     vat: str = Field(description="The VAT number with its country prefix.")
+    founded_on: date | None = Field(description="The day the organisation was founded; null if not known.")
     pic: str = Field(description="The Participant Identification Code (9 digits).")
     ec_customer_id: str
     ec_dma_id: str
@@ -231,6 +232,12 @@ class OrganisationPatch(Schema):
     description: str | None = Field(None, max_length=10000)
     register_id: str | None = Field(None, max_length=40, description="National register number, checked per country.")
     vat: str | None = Field(None, max_length=30, description="EU VAT number, checked offline (format, check digit).")
+    founded_on: str | None = Field(
+        None,
+        max_length=20,
+        description='The day it was founded, "YYYY-MM-DD": not in the future, not before 1800; null or "" clears it.',
+        json_schema_extra={"format": "date"},
+    )
     pic: str | None = Field(None, max_length=20, description="Participant Identification Code: 9 digits.")
     ec_customer_id: str | None = Field(None, max_length=40)
     ec_dma_id: str | None = Field(None, max_length=40)

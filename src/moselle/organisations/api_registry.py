@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic
@@ -45,6 +45,7 @@ class OrganisationRefOut(Schema):
     country: str
     vat: str
     register_id: str
+    founded_on: date | None
     website: str
 
 

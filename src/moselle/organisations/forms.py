@@ -123,6 +123,14 @@ class OrganisationForm(forms.Form):
         label=_("National register id"), max_length=40, required=False, help_text=_("e.g. the RCS number B123456")
     )
     vat = forms.CharField(label=_("VAT number"), max_length=20, required=False, help_text=_("e.g. LU12345613"))
+    # Text, as the other fields: the action reads the date and names what is wrong with it.
+    founded_on = forms.CharField(
+        label=_("Founded on"),
+        max_length=10,
+        required=False,
+        help_text=_("The date of incorporation, e.g. 2019-03-01"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     pic = forms.CharField(
         label=_("PIC"), max_length=9, required=False, help_text=_("Participant Identification Code, 9 digits")
     )

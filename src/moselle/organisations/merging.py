@@ -65,7 +65,7 @@ def duplicate_candidates(
         organisations
         if organisations is not None
         else candidate_pool().only(
-            "id", "name", "trade_name", "country", "vat", "register_id", "website", "catalogue_ref"
+            "id", "name", "trade_name", "country", "vat", "register_id", "founded_on", "website", "catalogue_ref"
         )
     )
     groups: dict[tuple[str, str], list[Organisation]] = defaultdict(list)
@@ -248,6 +248,7 @@ def _merge(actor: Any, kept: Organisation, merged: Organisation) -> Organisation
             "description",
             "register_id",
             "vat",
+            "founded_on",
             "pic",
             "ec_customer_id",
             "ec_dma_id",

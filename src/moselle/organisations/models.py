@@ -65,6 +65,12 @@ class Organisation(models.Model):
         _("national register id"), max_length=40, blank=True, help_text=_("e.g. the Luxembourg RCS number B123456")
     )
     vat = models.CharField(_("VAT number"), max_length=20, blank=True)
+    founded_on = models.DateField(
+        _("founded on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the organisation was founded (incorporated); funding programmes look at its age."),
+    )
     pic = models.CharField(_("PIC"), max_length=9, blank=True, help_text=_("Participant Identification Code"))
     ec_customer_id = models.CharField(_("Commission customer id"), max_length=40, blank=True)
     ec_dma_id = models.CharField(_("Commission DMA id"), max_length=40, blank=True)

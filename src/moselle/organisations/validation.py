@@ -8,10 +8,12 @@ does not call.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from stdnum.be import vat as be_vat
@@ -34,6 +36,9 @@ _NUTS_PREFIX = {"GR": "EL"}
 _EU_VAT_COUNTRIES = frozenset(code.upper() for code in eu_vat.MEMBER_STATES) - {"XI"}
 _VAT_MAX_LENGTH = 20  # Organisation.vat
 _WEBSITE_MAX_LENGTH = 300  # Organisation.website
+# Only the calendar form: date.fromisoformat would also take 20190301 and week dates (2019-W09-5).
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_EARLIEST_FOUNDING = date(1800, 1, 1)
 LANGUAGE_CODES = frozenset(
     {
         "bg",
@@ -187,6 +192,28 @@ def clean_website(value: str, field: str = "website") -> str:
     except ValidationError:
         raise ValidationError({field: _("Give the website as a web address, e.g. https://example.lu.")}) from None
     return text
+
+
+def clean_founded_on(value: object, field: str = "founded_on") -> date | None:
+    """The day the organisation was founded: a date, or the text YYYY-MM-DD; empty means not known.
+
+    A date in the future or before 1800 is refused: it is a typing error, not a company's age."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError({field: _("This day does not exist; give the date as YYYY-MM-DD.")}) from None
+    else:
+        raise ValidationError({field: _("Give the founding date as YYYY-MM-DD, e.g. 2019-03-01.")})
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The founding date cannot be in the future.")})
+    if day < _EARLIEST_FOUNDING:
+        raise ValidationError({field: _("The founding date cannot be before 1800.")})
+    return day
 
 
 def clean_languages(values: object, field: str = "working_languages") -> list[str]:
