@@ -387,6 +387,71 @@ def published_event(w: World) -> dict[str, Any]:
     return {"event_id": event_actions.event_publish(actor=w.personas.hub_admin, event=event).pk}
 
 
+def a_programme(w: World) -> dict[str, Any]:
+    from moselle.funding import actions as funding_actions
+
+    programme = funding_actions.programme_create(
+        actor=w.personas.hub_admin,
+        data={
+            "code": f"matrix-{next(_serial)}",
+            "name": {"en": "Matrix programme"},
+            "operator": "Ministry",
+            "scope": "national",
+            "instrument": "grant",
+            "rate_pct": "50",
+            "rules": [{"fact": "country", "in": ["LU"]}],
+        },
+    )
+    return {"programme_id": programme.pk}
+
+
+def a_call(w: World) -> dict[str, Any]:
+    """A call of a fresh programme, to follow in a saved search."""
+    from moselle.funding import actions as funding_actions
+    from moselle.funding.models import Programme
+
+    programme = Programme.objects.get(pk=a_programme(w)["programme_id"])
+    closes = (timezone.localdate() + timedelta(days=20)).isoformat()
+    call = funding_actions.call_create(
+        actor=w.personas.hub_admin, programme=programme, data={"title": {"en": "Matrix round"}, "closes_on": closes}
+    )
+    return {"call": call.pk}
+
+
+def search_of_plain_a(w: World) -> dict[str, Any]:
+    """A saved search is its owner's alone (personal data): here A's plain member's."""
+    from moselle.funding import searches
+
+    search = searches.search_create(actor=w.personas.plain_a, data={"name": f"Matrix search {next(_serial)}"})
+    return {"search_id": search.pk}
+
+
+def application_in_a(w: World) -> dict[str, Any]:
+    from moselle.funding import applications as funding_applications
+
+    application = funding_applications.application_create(
+        actor=w.personas.hub_admin,
+        organisation=w.org_a,
+        data={"programme": a_programme(w)["programme_id"], "amount_requested": "10000"},
+    )
+    return {"application_id": application.pk}
+
+
+new_application: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "programme": a_programme(w)["programme_id"],
+    "amount_requested": "5000",
+}
+
+
+new_programme: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
+    "code": f"matrix-new-{next(_serial)}",
+    "name": {"en": "New programme"},
+    "operator": "Ministry",
+    "scope": "eu",
+    "instrument": "grant",
+}
+
+
 def pending_registration(w: World) -> dict[str, Any]:
     from moselle.events import actions as event_actions
     from moselle.events.tests.conftest import event_data, person
@@ -514,6 +579,18 @@ invite_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
 upload_data: Callable[[World], dict[str, Any]] = lambda w: {"file": SimpleUploadedFile("plan.pdf", PDF)}  # noqa: E731
 
 PAGES: dict[str, Entry] = {
+    "funding_home": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "funding_organisation": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "funding_declare": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, lambda w: {"business_permit": "yes"}),
+    "funding_programme_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "funding_programme_detail": Entry(ok(EVERYONE_LOGGED_IN), 404, make=a_programme),
+    "funding_programme_create": Entry(ok(STAFF), 404),
+    "funding_programme_edit": Entry(ok(STAFF), 404, make=a_programme),
+    "funding_call_create": Entry(ok(STAFF), 404, make=a_programme),
+    "funding_search_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "funding_search_create": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "funding_search_delete": Entry(ok([PLAIN], 302), 404, "post", search_of_plain_a),
+    "funding_search_follow": Entry(ok([PLAIN], 302), 404, "post", search_of_plain_a, a_call),
     "home": Entry(ok(PERSONAS), 200, anonymous=200),
     "health": Entry(ok(PERSONAS), 200, anonymous=200),
     "privacy_notice": Entry(ok(PERSONAS), 200, anonymous=200),
@@ -891,6 +968,36 @@ API: dict[tuple[str, str], Entry] = {
     # Events: every caller reads the published events and registers someone (a draft is a 404 but for hub
     # staff); drafting, changing, publishing, cancelling, the registrations, approval and attendance are hub
     # staff's. The API asks a token or a session of every caller, as everywhere.
+    ("get", "/funding/programmes"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/funding/programmes/{programme_id}"): Entry(ok(AUTHENTICATED), 404, make=a_programme),
+    ("post", "/funding/programmes"): Entry(ok(STAFF, 201), 404, "post", data=new_programme),
+    ("patch", "/funding/programmes/{programme_id}"): Entry(
+        ok(STAFF), 404, "patch", a_programme, lambda w: {"amount_max": 9000}
+    ),
+    ("post", "/funding/programmes/{programme_id}/calls"): Entry(
+        ok(STAFF, 201), 404, "post", a_programme, lambda w: {"title": {"en": "Spring round"}}
+    ),
+    ("get", "/funding/programmes/{programme_id}/estimate"): Entry(
+        ok(AUTHENTICATED), 404, make=a_programme, data=lambda w: {"cost": "20000"}
+    ),
+    ("get", "/funding/organisations/{organisation_id}/eligibility"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("get", "/funding/organisations/{organisation_id}/applications"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("post", "/funding/organisations/{organisation_id}/applications"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", org_a, new_application
+    ),
+    ("patch", "/funding/applications/{application_id}"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "patch", application_in_a, lambda w: {"amount_requested": "12000"}
+    ),
+    ("get", "/funding/organisations/{organisation_id}/investments"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("post", "/funding/organisations/{organisation_id}/investments"): Entry(
+        ok(STAFF, 201), 404, "post", org_a, lambda w: {"amount": "1000", "kind": "own_funds", "made_on": "2025-01-15"}
+    ),
+    ("get", "/funding/organisations/{organisation_id}/find"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, make=org_a, data=lambda w: {"text": "cybersecurity"}
+    ),
+    ("post", "/funding/organisations/{organisation_id}/declarations"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", org_a, lambda w: {"kind": "business_permit", "holds": True}
+    ),
     ("get", "/events"): Entry(ok(AUTHENTICATED), 404),
     ("get", "/events/{event_id}"): Entry(ok(AUTHENTICATED), 404, make=published_event),
     ("post", "/events"): Entry(ok(STAFF, 201), 404, "post", data=new_event),
@@ -957,7 +1064,7 @@ def world(personas: Any, hub: Any, org_a: Any, org_b: Any, make_user: Any) -> Wo
 
 def _call(client: Client, method: str, url: str, data: dict[str, Any], *, is_api: bool) -> Any:
     if method == "get":
-        return client.get(url)
+        return client.get(url, data)  # a query, for the few operations that need one
     if is_api and not any(hasattr(value, "read") for value in data.values()):
         return getattr(client, method)(url, data=data, content_type="application/json")
     return client.post(url, data=data)  # a page's form, or an API upload (multipart)
@@ -1013,6 +1120,8 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
         accept_token,
         ticket_token,
         survey_token,
+        a_programme,
+        search_of_plain_a,
     )
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0

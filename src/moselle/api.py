@@ -127,6 +127,8 @@ def _mount() -> None:
     from moselle.core.api import router as core_router
     from moselle.core.api_taxonomy import router as taxonomy_router
     from moselle.events.api import router as events_router
+    from moselle.funding.api import router as funding_router
+    from moselle.funding.api_applications import router as funding_applications_router
     from moselle.journeys.api import router as journeys_router
     from moselle.matching.api import router as matching_router
     from moselle.organisations.api import router as organisations_router
@@ -144,6 +146,8 @@ def _mount() -> None:
     api.add_router("/", journeys_router)
     api.add_router("/", reporting_router)
     api.add_router("/", events_router)
+    api.add_router("/", funding_router)
+    api.add_router("/", funding_applications_router)
 
 
 _mount()

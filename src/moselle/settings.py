@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "moselle.journeys",
     "moselle.reporting",
     "moselle.events",
+    "moselle.funding",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("aid/grants/<int:grant_id>/", reporting.grant_notice, name="grant_notice"),
     path("aid/grants/<int:grant_id>/cancel/", reporting.grant_cancel, name="grant_cancel"),
     path("", include("moselle.events.urls")),
+    path("", include("moselle.funding.urls")),
     path("", core.home, name="home"),
     path("health/", core.health, name="health"),
     path("privacy/", core.privacy_notice, name="privacy_notice"),

@@ -29,7 +29,7 @@ from typing import Any, TypeAlias
 import openpyxl  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -241,13 +241,35 @@ def services_rows(records: QuerySet[ServiceRecord]) -> Iterator[list[Cell]]:
     """One row per counted record in the order of ``COLUMNS``: text, the attendees as a whole number and the
     amounts as Decimals with two places.
 
-    "Amount and type of investment triggered" stays empty for now: the investment a service triggered is
-    recorded by a later funding issue, which fills this column.
+    "Amount and type of investment triggered" sums the investments linked to the record (``funding.Investment``,
+    the one table the KPIs read too) by type, in the types' order and in English whatever the language, e.g.
+    "15000.00 EUR public grant; 5000.00 EUR own funds"; empty when none is linked. The sums are read with the
+    records, in the same query (one subquery per type), so the export keeps its fixed number of queries.
     """
+    from moselle.funding.models import Investment  # funding's table; funding itself builds on reporting
+
     hub: HubProfile | None = own_hub()
     edih_name, edih_country = (hub.edih_name, country_name(hub.country)) if hub is not None else ("", "")
-    for record in export_queryset(records):
+    with translation.override("en"):
+        kinds = [(f"investment_{kind}", str(label)) for kind, label in Investment.Kind.choices]
+    sums = {
+        name: Subquery(
+            Investment.objects.filter(service_record=OuterRef("pk"), kind=name.removeprefix("investment_"))
+            .order_by()
+            .values("service_record")
+            .annotate(total=Sum("amount"))
+            .values("total"),
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        )
+        for name, _label in kinds
+    }
+    for record in export_queryset(records).annotate(**sums):
         customer = record.customer
+        investments = "; ".join(
+            f"{Decimal(getattr(record, name)).quantize(TWO_PLACES)} EUR {label}"
+            for name, label in kinds
+            if getattr(record, name) is not None
+        )
         yield [
             customer.name,
             customer.ec_customer_id or str(customer.pk),
@@ -265,7 +287,7 @@ def services_rows(records: QuerySet[ServiceRecord]) -> Iterator[list[Cell]]:
             Decimal(record.invoiced).quantize(TWO_PLACES),
             Decimal(record.aid).quantize(TWO_PLACES),
             aid_text(record),
-            "",
+            investments,
             STATUS_LABELS[record.status],
             dates_text(record.started_on, record.ended_on),
             edih_name,

@@ -19,6 +19,7 @@ from moselle.assessments.seeding import seed_interpretations
 from moselle.catalogue import demo as catalogue_demo
 from moselle.core import taxonomy
 from moselle.events import demo as events_demo
+from moselle.funding.seed import seed_programmes
 from moselle.journeys import demo as journey_demo
 from moselle.organisations import actions, catalogue_import, demo
 from moselle.reporting import demo as reporting_demo
@@ -55,7 +56,9 @@ class Command(BaseCommand):
             loaded = taxonomy.seed_taxonomy()
             texts = seed_interpretations()
             reporting_regulations.sync(Regulation)
+            programmes = seed_programmes()
         self.stdout.write(f"Seeded hub {hub.edih_name}: {created} new rows. Taxonomy: {loaded.summary()}.")
+        self.stdout.write(f"Funding programmes: {programmes} new.")
         self.stdout.write(f"Maturity band interpretations: {texts} new.")
         for kind, counts in catalogue_import.seed_catalogues().items():
             done = ", ".join(f"{what} {count}" for what, count in sorted(counts.items())) or "already imported"
