@@ -410,3 +410,21 @@ def test_a_member_finds_funding_for_a_need_in_its_own_words(member: Client, comp
     assert "its description uses your word “cybersecurity”" in listed
     assert 'value="a cybersecurity project"' in page
     assert '<section aria-labelledby="found">' not in text(member.get(reverse("funding_home")))
+
+
+def test_each_roadmap_action_links_to_its_funding(staff: Client, company: Organisation, personas: Any) -> None:
+    from django.utils import timezone
+
+    from moselle.journeys import actions as journeys
+    from moselle.journeys.models import Horizon, Roadmap, RoadmapAction
+
+    case = journeys.case_open(actor=personas.hub_admin, organisation=company, title="Security")
+    roadmap = Roadmap.objects.create(organisation=company, case=case, drafted_at=timezone.now())
+    RoadmapAction.objects.create(
+        roadmap=roadmap, title="Harden our cybersecurity", horizon=Horizon.NOW, due_on=timezone.localdate()
+    )
+    page = text(staff.get(reverse("roadmap_detail", args=[roadmap.pk])))
+    link = reverse("funding_organisation", args=[company.pk]) + "?need=Harden%20our%20cybersecurity#found"
+    assert f'href="{link}"' in page
+    followed = text(staff.get(reverse("funding_organisation", args=[company.pk]), {"need": "Harden our cybersecurity"}))
+    assert "Programmes for “Harden our cybersecurity”" in followed and "LU-CID" in section(followed, "found")
