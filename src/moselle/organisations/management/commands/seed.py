@@ -19,6 +19,7 @@ from moselle.assessments.seeding import seed_interpretations
 from moselle.catalogue import demo as catalogue_demo
 from moselle.core import taxonomy
 from moselle.events import demo as events_demo
+from moselle.funding import demo as funding_demo
 from moselle.funding.seed import seed_programmes
 from moselle.journeys import demo as journey_demo
 from moselle.organisations import actions, catalogue_import, demo
@@ -76,4 +77,5 @@ class Command(BaseCommand):
         self.stdout.write(journey_demo.load_demo_journeys(seed=seed).line())
         self.stdout.write(reporting_demo.load_demo_reporting(seed=seed).line())
         self.stdout.write(events_demo.load_demo_events(seed=seed).line())
+        self.stdout.write(funding_demo.load_demo_funding().line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
