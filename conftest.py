@@ -88,8 +88,8 @@ def org_b(db: Any) -> Organisation:
 MakeUser = Callable[..., User]
 
 
-@pytest.fixture
-def make_user(db: Any, hub: HubProfile) -> MakeUser:
+def user_factory(hub: HubProfile) -> MakeUser:
+    """The maker behind ``make_user``, for fixtures of a wider scope too: numbered users, with a role if asked."""
     counter = {"n": 0}
 
     def make(
@@ -123,6 +123,11 @@ def make_user(db: Any, hub: HubProfile) -> MakeUser:
     return make
 
 
+@pytest.fixture
+def make_user(db: Any, hub: HubProfile) -> MakeUser:
+    return user_factory(hub)
+
+
 @dataclass
 class Personas:
     """One user per role in organisation A, the same in B, a pending member and a peer token."""
@@ -139,8 +144,8 @@ class Personas:
 ORG_ROLES = (Role.COMPANY_MEMBER, Role.PROVIDER_MEMBER, Role.PARTNER_MEMBER, Role.OBSERVER)
 
 
-@pytest.fixture
-def personas(make_user: MakeUser, org_a: Organisation, org_b: Organisation, hub: HubProfile) -> Personas:
+def personas_create(make_user: MakeUser, org_a: Organisation, org_b: Organisation) -> Personas:
+    """The personas, made with ``make_user`` in A and B; for fixtures of a wider scope too."""
     a = {role: make_user(role, org_a, org_admin=role != Role.OBSERVER) for role in ORG_ROLES}
     b = {role: make_user(role, org_b, org_admin=role != Role.OBSERVER) for role in ORG_ROLES}
     peer_org = Organisation.objects.create(name="Peer Hub", country="FR")
@@ -157,6 +162,11 @@ def personas(make_user: MakeUser, org_a: Organisation, org_b: Organisation, hub:
         plain_a=make_user(Role.COMPANY_MEMBER, org_a, email="plain-member@example.org"),
         peer_key=issued.key,
     )
+
+
+@pytest.fixture
+def personas(make_user: MakeUser, org_a: Organisation, org_b: Organisation, hub: HubProfile) -> Personas:
+    return personas_create(make_user, org_a, org_b)
 
 
 @pytest.fixture

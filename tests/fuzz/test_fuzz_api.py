@@ -24,12 +24,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi._caches import clear_all as clear_schemathesis_caches
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -38,7 +36,6 @@ from schemathesis.specs.openapi.checks import (
 
 from moselle.api import api
 
-SCHEMA_PATH = "/api/v1/openapi.json"
 # The personas the pass runs as, one bearer token each (see role_headers in conftest.py); "anonymous" sends none.
 ROLES = (
     "hub_admin",
@@ -323,17 +320,15 @@ REPORTING_PATHS = ("/services", "/aid")
 def test_fuzz(
     role: str,
     label: str,
-    wsgi_app: Any,
+    fuzz_schema: Any,
     role_headers: dict[str, dict[str, str]],
     role_users: dict[str, Any],
     fuzz_world: Any,
     pinned_hypothesis_constants: None,
     request: pytest.FixtureRequest,
 ) -> None:
-    # schemathesis keeps process-wide caches that steer generation; emptied, each test draws the same
-    # requests whether it runs alone or after the others.
-    clear_schemathesis_caches()
-    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
+    # fuzz_schema: the served document loaded afresh, after schemathesis's process-wide caches were emptied.
+    schema = fuzz_schema
     method, path = label.split(" ", 1)
     if any(part in path for part in JOURNEY_PATHS):
         request.getfixturevalue("journey_world")
@@ -356,6 +351,6 @@ def test_fuzz(
         deadline=None,
         print_blob=False,
         phases=[Phase.explicit, Phase.generate, Phase.shrink],
-        # The WSGI app and the tokens come from function-scoped fixtures; that is intended.
+        # The schema, the tokens and the world come from fixtures, not from Hypothesis; that is intended.
         suppress_health_check=list(HealthCheck),
     )(fuzz)()
