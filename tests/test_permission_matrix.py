@@ -751,6 +751,9 @@ PAGES: dict[str, Entry] = {
     "staff_registration_attendance": Entry(
         ok(STAFF, 302), 404, "post", confirmed_registration, lambda w: {"attended": "yes"}
     ),
+    "staff_registration_match": Entry(
+        ok(STAFF, 302), 404, "post", confirmed_registration, lambda w: {"prospect": "yes"}
+    ),
     "event_detail": Entry(ok(PERSONAS), 200, make=published_event, anonymous=200),
     "series_feed": Entry(ok(PERSONAS), 200, make=a_series, anonymous=200),
     "event_cancel_link": Entry(ok(PERSONAS), 200, make=cancel_token, anonymous=200),

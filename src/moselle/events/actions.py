@@ -24,7 +24,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -280,28 +280,46 @@ def _store_sessions(event: Event, sessions: list[dict[str, Any]]) -> list[Sessio
     return removed
 
 
+def _label_key(label: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(label.items()))
+
+
+def _store_by_label(rows: list[Any], wanted: list[dict[str, Any]], make: Any) -> None:
+    """Store questions in the order given without ever relabelling a row: a question whose text is unchanged
+    keeps its row, so the answers keyed by its id stay with it; a new text is a new row; a row no longer
+    wanted is deleted (its answers stay stored, under no question shown)."""
+    free: dict[tuple[tuple[str, str], ...], list[Any]] = {}
+    for row in rows:
+        free.setdefault(_label_key(row.label), []).append(row)
+    for position, values in enumerate(wanted):
+        kept = free.get(_label_key(values["label"]))
+        if kept:
+            row = kept.pop(0)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.position = position
+            row.save()
+        else:
+            make(position=position, **values)
+    leftover = [row.pk for rows_left in free.values() for row in rows_left]
+    if leftover:
+        type(rows[0]).objects.filter(pk__in=leftover).delete()
+
+
 def _store_questions(event: Event, questions: list[dict[str, Any]]) -> None:
-    """Store the questions in order, in place: the answers already given stay keyed by their question."""
-    existing = list(event.questions.order_by("position", "id"))
-    for position, (row, values) in enumerate(zip(existing, questions, strict=False)):
-        row.label, row.required, row.position = values["label"], values["required"], position
-        row.save()
-    Question.objects.bulk_create(
-        [Question(event=event, position=i, **q) for i, q in enumerate(questions) if i >= len(existing)]
+    _store_by_label(
+        list(event.questions.order_by("position", "id")),
+        questions,
+        lambda **values: Question.objects.create(event=event, **values),
     )
-    Question.objects.filter(pk__in=[row.pk for row in existing[len(questions) :]]).delete()
 
 
 def _store_survey_questions(event: Event, questions: list[dict[str, Any]]) -> None:
-    """Store the survey's questions in order, in place: the answers already given stay keyed by their id."""
-    existing = list(event.survey_questions.order_by("position", "id"))
-    for position, (row, values) in enumerate(zip(existing, questions, strict=False)):
-        row.label, row.position = values["label"], position
-        row.save()
-    SurveyQuestion.objects.bulk_create(
-        [SurveyQuestion(event=event, position=i, **q) for i, q in enumerate(questions) if i >= len(existing)]
+    _store_by_label(
+        list(event.survey_questions.order_by("position", "id")),
+        questions,
+        lambda **values: SurveyQuestion.objects.create(event=event, **values),
     )
-    SurveyQuestion.objects.filter(pk__in=[row.pk for row in existing[len(questions) :]]).delete()
 
 
 def event_create(*, actor: Any, data: Mapping[str, Any]) -> Event:
@@ -796,6 +814,65 @@ def mark_attendance(*, actor: Any, registration: Registration, attended: bool) -
     return registration
 
 
+def registration_match(
+    *, actor: Any, registration: Registration, organisation: Organisation | None = None, prospect: bool = False
+) -> Registration:
+    """Staff match a registration to an organisation of the registry, or register the name it gave as a new
+    prospect (a company), never silently: what its attendance does in the hub's work follows at once."""
+    _require_staff(actor)
+    if (organisation is None) == (not prospect):
+        raise ValidationError({"organisation": _("Choose an organisation of the registry, or register a new one.")})
+    if organisation is not None and (organisation.merged_into_id or organisation.is_historical):
+        raise ValidationError({"organisation": _("This organisation's file is closed; choose the one it became.")})
+    with transaction.atomic():
+        event = _locked(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.purged_at is not None:
+            raise ValidationError({"organisation": _("This registration's data has been removed.")})
+        if prospect:
+            from moselle.organisations import actions as registry
+
+            if not registration.organisation_name.strip():
+                raise ValidationError({"organisation": _("The registrant gave no organisation's name to register.")})
+            hub = own_hub()
+            organisation = registry.organisation_create(
+                actor=actor,
+                name=registration.organisation_name,
+                country=hub.country if hub else "LU",
+                details={"kinds": [Organisation.Kind.COMPANY]},
+            )
+        before = audit.snapshot(registration, ["organisation"])
+        previous = registration.organisation
+        registration.organisation = organisation
+        registration.save(update_fields=["organisation", "updated_at"])
+        audit.record(actor=actor, action="registration.match", target=registration, before=before)
+        if registration.attended_at is not None:
+            if previous is not None and previous != organisation:
+                _unattend_for(actor, event, registration, previous)
+            follow_up.attendance_changed(actor=actor, event=event, registration=registration)
+    return registration
+
+
+def _unattend_for(actor: Any, event: Event, registration: Registration, organisation: Organisation) -> None:
+    """The organisation a registration was matched to before: its records follow as if the attendance had
+    been unmarked (the registration now counts for another)."""
+    shown = Registration(
+        pk=registration.pk, event=event, organisation=organisation, attended_at=None, status=registration.status
+    )
+    follow_up.attendance_changed(actor=actor, event=event, registration=shown)
+
+
+def unmatched(event: Event) -> list[Registration]:
+    """The registrations whose organisation's name matched nothing in the registry: staff match them or
+    register them as prospects."""
+    return list(
+        event.registrations.filter(organisation__isnull=True, purged_at__isnull=True)
+        .exclude(organisation_name="")
+        .exclude(status__in=(R.CANCELLED, R.DECLINED, R.LAPSED))
+        .order_by("organisation_name", "pk")
+    )
+
+
 def purge(registrations: Iterable[Registration]) -> int:
     """Remove the personal data of registrations (erasure, retention): one still active before its event
     ends is cancelled first and its seat passes on; the status, the organisation and the attendance stay for
@@ -812,9 +889,12 @@ def purge(registrations: Iterable[Registration]) -> int:
             held_a_seat = registration.status in Registration.HOLDS_A_SEAT and not over
             if registration.status in Registration.ACTIVE and not over:
                 registration.status, registration.offer_expires_at = R.CANCELLED, None
+            address = registration.email
             registration.name, registration.email, registration.answers = "", f"purged-{registration.pk}@invalid", {}
+            registration.organisation_name = ""
             registration.purged_at = timezone.now()
             registration.save()
+            _forget_mail(registration, address)
             if hasattr(registration, "survey"):
                 registration.survey.comments, registration.survey.answers = "", {}
                 registration.survey.save(update_fields=["comments", "answers"])
@@ -825,16 +905,31 @@ def purge(registrations: Iterable[Registration]) -> int:
     return purged
 
 
+def _forget_mail(registration: Registration, address: str) -> None:
+    """The e-mails and links a purged registration left behind: its own signed links, and the log of the
+    e-mails sent to its address when nothing else is sent there (no account, no other registration kept)."""
+    from moselle.core.models import EmailLog, SignedLink
+
+    SignedLink.objects.filter(purpose__in=(CANCEL, ACCEPT), payload__registration=registration.pk).update(
+        email="", payload={"erased": True}
+    )
+    others = Registration.objects.filter(email__iexact=address, purged_at__isnull=True).exclude(pk=registration.pk)
+    if not others.exists():
+        EmailLog.objects.filter(recipient__iexact=address, user_id__isnull=True).update(
+            recipient="erased@erased.invalid", subject="", body=""
+        )
+
+
 def purge_after_retention() -> int:
     """The retention rule, run by ``tick``: the attendees' personal data is purged
     ``MOSELLE_EVENT_RETENTION_DAYS`` after their event's last session ended; what the figures count stays."""
     now = timezone.now()
     kept = timedelta(days=settings.MOSELLE_EVENT_RETENTION_DAYS)
     # A session ends on its day (local time), so an event whose last day is a day short of the delay is not due.
+    holding = Registration.objects.filter(event=OuterRef("pk"), purged_at__isnull=True)
     candidates = (
         Event.objects.annotate(last_day=Max("sessions__day"))
-        .filter(last_day__lte=(now - kept).date(), registrations__purged_at__isnull=True)
-        .distinct()
+        .filter(Exists(holding), last_day__lte=(now - kept).date())
         .prefetch_related("sessions")
     )
     purged = 0
@@ -944,5 +1039,7 @@ __all__ = [
     "purge",
     "purge_after_retention",
     "register",
+    "registration_match",
     "send_reminders",
+    "unmatched",
 ]

@@ -1,8 +1,9 @@
 """The events' figures in the hub's KPIs (registered with ``reporting.kpis`` when the app is ready): the
 events held in a period, the people who attended them, and the organisations of the registry they came
-from. An event counts in the period of its first session; a cancelled or draft event never counts, nor a
-demo event (unless the instance is the demo). The dashboard's filters apply: a partner narrows to the
-events it partnered, a category to the events counted under it (``follow_up.category_of``).
+from. An event counts in the period of its first session, once that day has come; a cancelled or draft
+event never counts, nor a demo event (unless the instance is the demo). The dashboard's filters apply: a
+partner narrows to the events it partnered, a category to the events counted under it
+(``follow_up.category_of``).
 
 The tables read here are watched (migration 0002), so the cached dashboard follows every change.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Min, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from moselle.events.follow_up import RECORDED_KINDS
@@ -31,9 +33,9 @@ def held(period: Period, filters: Filters) -> QuerySet[Event]:
         if filters.category == EdihCategory.ECOSYSTEM_AND_NETWORKING:
             kinds += [kind for kind in Event.Kind.values if kind not in RECORDED_KINDS]
         events = events.filter(kind__in=kinds)
-    return events.annotate(first_day=Min("sessions__day")).filter(
-        first_day__gte=period.start, first_day__lte=period.end
-    )
+    # Held: its first session falls in the period, and not later than today (an event to come is not held).
+    latest = min(period.end, timezone.localdate())
+    return events.annotate(first_day=Min("sessions__day")).filter(first_day__gte=period.start, first_day__lte=latest)
 
 
 def _attended(period: Period, filters: Filters) -> QuerySet[Registration]:

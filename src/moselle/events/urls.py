@@ -24,6 +24,11 @@ urlpatterns = [
         name="staff_registration_decline",
     ),
     path(
+        "hub/registrations/<int:registration_id>/organisation/",
+        views_staff.staff_registration_match,
+        name="staff_registration_match",
+    ),
+    path(
         "hub/registrations/<int:registration_id>/attendance/",
         views_staff.staff_registration_attendance,
         name="staff_registration_attendance",

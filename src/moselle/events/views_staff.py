@@ -18,6 +18,7 @@ from moselle.accounts.forms import apply_errors
 from moselle.events import access, actions
 from moselle.events.forms import ERROR_FIELDS, EventForm, event_data, initial_for
 from moselle.events.models import Event, Registration
+from moselle.organisations.models import Organisation
 
 R = Registration.Status
 
@@ -91,6 +92,7 @@ def staff_event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "chosen": chosen,
         "statuses": R.choices,
         "attended": event.registrations.filter(attended_at__isnull=False).count(),
+        "unmatched": actions.unmatched(event),
     }
     return render(request, "events/staff_detail.html", context)
 
@@ -150,5 +152,28 @@ def staff_registration_attendance(request: HttpRequest, registration_id: int) ->
     return _act(
         request,
         lambda: actions.mark_attendance(actor=request.user, registration=registration, attended=attended),
+        registration.event_id,
+    )
+
+
+@login_required
+@require_POST
+def staff_registration_match(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """Match a registration to an organisation of the registry (its id), or register its name as a prospect."""
+    registration = access.get_registration_for_staff(request.user, registration_id)
+    prospect = request.POST.get("prospect") == "yes"
+    wanted = str(request.POST.get("organisation", "")).strip()
+    organisation = None
+    if not prospect:
+        found = int(wanted) if wanted.isdecimal() and len(wanted) <= 10 else None
+        organisation = Organisation.objects.filter(pk=found, merged_into__isnull=True).first() if found else None
+        if organisation is None:
+            messages.error(request, _("No organisation of the registry has this number."))
+            return redirect("staff_event_detail", event_id=registration.event_id)
+    return _act(
+        request,
+        lambda: actions.registration_match(
+            actor=request.user, registration=registration, organisation=organisation, prospect=prospect
+        ),
         registration.event_id,
     )

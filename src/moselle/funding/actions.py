@@ -80,11 +80,11 @@ def _providers(value: Any) -> list[Organisation]:
         return []
     if not isinstance(value, list) or len(value) > MAX_PROVIDERS:
         raise ValidationError({"approved_providers": _("Give the providers as a list of registry ids.")})
-    ids = []
-    for item in value:
-        if isinstance(item, bool) or not str(item).strip().isdecimal() or int(str(item)) > 2**31 - 1:
-            raise ValidationError({"approved_providers": _("Give the providers as a list of registry ids.")})
-        ids.append(int(str(item)))
+    from moselle.funding.access import row_id
+
+    ids = [row_id(item) for item in value]
+    if None in ids:
+        raise ValidationError({"approved_providers": _("Give the providers as a list of registry ids.")})
     found = list(Organisation.objects.filter(pk__in=ids, merged_into__isnull=True))
     if len(found) != len(set(ids)):
         raise ValidationError({"approved_providers": _("Some of these providers are not in the registry.")})

@@ -276,13 +276,15 @@ def eligibility(request: HttpRequest, organisation_id: int, query: Query[Eligibi
     programmes = access.visible_programmes(request.user).filter(active=True)
     if query.programme is not None:
         programmes = access.visible_programmes(request.user).filter(pk=query.programme)
-    provider = queries.provider(query.provider)
+    provider = queries.provider(request.user, query.provider)
     facts = Facts(organisation, amount=query.amount, provider=provider)
     return [evaluation_out(e) for e in rulebook.evaluate_all(list(queries.with_details(programmes)), facts)]
 
 
 class FundingDeclarationIn(Schema):
-    kind: Literal["business_permit", "not_in_difficulty", "aid_eligible_activity", "programme_history"]
+    kind: Literal[
+        "business_permit", "not_in_difficulty", "aid_eligible_activity", "de_minimis_complete", "programme_history"
+    ] = Field(description="de_minimis_complete: all the de minimis aid received in the last three years is declared.")
     holds: bool = Field(description="Whether it is so; for the history, whether a grant was received.")
     programme: int | None = Field(None, ge=1, le=TOP, description="For the history: the programme's id.")
     last_granted_on: date | None = Field(None, description="For the history, when a grant was received: its date.")

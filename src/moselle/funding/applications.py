@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from moselle.accounts.access import is_hub_staff, member_organisation_ids
 from moselle.core import audit
+from moselle.funding.access import row_id
 from moselle.funding.models import Application, Call, Investment, Programme
 from moselle.journeys.actions.checks import Checked, check_text, user_of
 from moselle.journeys.models import RoadmapAction
@@ -67,13 +68,21 @@ def may_apply(actor: Any, organisation: Organisation) -> bool:
     return is_hub_staff(actor) or organisation.pk in member_organisation_ids(actor)
 
 
+def _refuse_members_deciding(actor: Any, data: Mapping[str, Any], before: str | None, after: str) -> None:
+    """A decision (granted or rejected, its date and amount) becomes an investment in the hub's figures for
+    the Commission: the hub's staff record it, from the decision letter the company shows them."""
+    if is_hub_staff(actor):
+        return
+    deciding = after in DECIDED and after != before
+    undoing = before in DECIDED and after != before
+    if deciding or undoing or any(data.get(name) not in (None, "") for name in ("decided_on", "amount_granted")):
+        raise ValidationError(
+            {"status": _("The hub's staff record a decision on an application: send them the decision letter.")}
+        )
+
+
 def _pk(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 1 <= value <= TOP else None
-    text = str(value).strip()
-    return int(text) if text.isdecimal() and len(text) < 11 and 1 <= int(text) <= TOP else None
+    return row_id(value)
 
 
 def _active_programme(value: Any) -> Programme:
@@ -272,6 +281,7 @@ def application_create(*, actor: Any, organisation: Organisation, data: Mapping[
     _refuse_outsider(actor, organisation)
     with transaction.atomic():
         values = _checked_application(data, organisation, None)
+        _refuse_members_deciding(actor, data, None, values["status"])
         application = Application.objects.create(organisation=organisation, created_by=user_of(actor), **values)
         audit.record(actor=actor, action="application.create", target=application, organisation_id=organisation.pk)
         _sync_investment(actor, application)
@@ -288,6 +298,7 @@ def application_update(*, actor: Any, application: Application, data: Mapping[st
         locked = Application.objects.select_for_update().select_related("programme", "organisation")
         current = locked.get(pk=application.pk)
         values = _checked_application(data, current.organisation, current)
+        _refuse_members_deciding(actor, data, current.status, values["status"])
         before = audit.snapshot(current)
         for name, value in values.items():
             setattr(current, name, value)

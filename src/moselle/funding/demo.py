@@ -81,7 +81,7 @@ def load_demo_funding() -> DemoFunding:
 
 
 def _featured(advisor: User, company: Organisation, programmes: dict[str, Programme], report: DemoFunding) -> None:
-    for kind in ("business_permit", "not_in_difficulty", "aid_eligible_activity"):
+    for kind in ("business_permit", "not_in_difficulty", "aid_eligible_activity", "de_minimis_complete"):
         actions.declaration_record(actor=advisor, organisation=company, data={"kind": kind, "holds": True})
     actions.declaration_record(
         actor=advisor,

@@ -19,11 +19,12 @@ from moselle.funding.models import Call, Programme
 LANGUAGE_NAMES = {"en": _("English"), "fr": _("French"), "de": _("German")}
 ANSWERS = [("", _("not declared")), ("yes", _("yes")), ("no", _("no"))]
 HISTORY = [("", _("not declared")), ("none", _("no grant of it in these years")), ("granted", _("a grant on"))]
-DECLARED = ("business_permit", "not_in_difficulty", "aid_eligible_activity")
+DECLARED = ("business_permit", "not_in_difficulty", "aid_eligible_activity", "de_minimis_complete")
 DECLARED_LABELS = {
     "business_permit": _("The company holds a business permit"),
     "not_in_difficulty": _("The company is not an undertaking in difficulty"),
     "aid_eligible_activity": _("The company works in an activity not excluded from state aid"),
+    "de_minimis_complete": _("All the de minimis aid the company received in the last three years is declared"),
 }
 
 
@@ -131,6 +132,8 @@ def programme_data(form: ProgrammeForm) -> dict[str, Any]:
                 % {"problem": error.msg, "line": error.lineno, "column": error.colno}
             }
         ) from None
+    except RecursionError:
+        raise ValidationError({"rules": _("The rules are nested too deeply to be rules.")}) from None
     providers = [item for item in re.split(r"[\s,;]+", _value(form, "approved_providers")) if item]
     data: dict[str, Any] = {
         "name": _texts(form, "name"),

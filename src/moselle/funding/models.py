@@ -150,6 +150,10 @@ class Declaration(models.Model):
         BUSINESS_PERMIT = "business_permit", _("holds a business permit")
         NOT_IN_DIFFICULTY = "not_in_difficulty", _("is not an undertaking in difficulty")
         AID_ELIGIBLE_ACTIVITY = "aid_eligible_activity", _("works in an activity not excluded from state aid")
+        DE_MINIMIS_COMPLETE = (
+            "de_minimis_complete",
+            _("has declared all the de minimis aid it received in the last three years"),
+        )
         PROGRAMME_HISTORY = "programme_history", _("grants of a programme received")
 
     organisation = models.ForeignKey(

@@ -4,6 +4,7 @@ and the API show, in a fixed number of queries."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -34,10 +35,27 @@ def with_details(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
     ).order_by("code")
 
 
-def provider(organisation_id: int | None) -> Organisation | None:
+def provider(user: Any, organisation_id: int | None) -> Organisation | None:
+    """The provider a project would use, as the caller may name it: a provider some programme approved, or an
+    organisation the caller may see in the registry. Anything else is refused by name (the answer would
+    otherwise tell the caller the name behind any id)."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils.translation import gettext as _
+
+    from moselle.organisations.access import visible_organisations
+
     if organisation_id is None:
         return None
-    return Organisation.objects.filter(pk=organisation_id, merged_into__isnull=True).first()
+    approved = Programme.approved_providers.through.objects.filter(organisation_id=OuterRef("pk"))
+    found = (
+        Organisation.objects.filter(pk=organisation_id, merged_into__isnull=True)
+        .filter(Q(Exists(approved)) | Q(pk__in=visible_organisations(user).values("pk")))
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"provider": _("Choose an approved provider of the programme.")})
+    return found
 
 
 __all__ = ["closing_soon", "is_open", "provider", "today", "with_details"]

@@ -413,15 +413,10 @@ def _cool_down(rule: Mapping[str, Any], facts: Facts) -> RuleResult:
 
 
 def _de_minimis(rule: Mapping[str, Any], facts: Facts) -> RuleResult:
+    """Room under the de minimis ceiling for the support needed. The ledger counts what the company declared
+    and what the hub granted; it is complete only when the company has declared that it declared all its de
+    minimis aid (the records alone cannot prove there was no other), so until then the rule is unknown."""
     needed = Decimal(rule["min_eur"]) if "min_eur" in rule else facts.amount
-    if needed is None:
-        return RuleResult(
-            "de_minimis_headroom",
-            UNKNOWN,
-            _("The amount of support is not known yet."),
-            {},
-            (Missing("amount", _("The amount of support asked for (or the project's cost)."), COMPANY),),
-        )
     ledger = facts.ledger
     if ledger.regulation is None:
         return RuleResult(
@@ -438,8 +433,30 @@ def _de_minimis(rule: Mapping[str, Any], facts: Facts) -> RuleResult:
             _("Activity %(code)s is outside the de minimis regulation.") % {"code": ledger.excluded},
             {"nace": ledger.excluded},
         )
+    missing = []
+    if needed is None:
+        missing.append(Missing("amount", _("The amount of support asked for (or the project's cost)."), COMPANY))
+    complete = facts.declaration("de_minimis_complete")
+    if complete is None or not complete.holds:
+        missing.append(
+            Missing(
+                "de_minimis_complete",
+                _("A declaration that all the de minimis aid received in the last three years is recorded."),
+                COMPANY,
+            )
+        )
     headroom = ledger.headroom or Decimal(0)
-    used = {"headroom": str(headroom), "needed": str(needed), "counted": str(ledger.total)}
+    used = {"headroom": str(headroom), "counted": str(ledger.total)}
+    if missing:
+        return RuleResult(
+            "de_minimis_headroom",
+            UNKNOWN,
+            _("De minimis room on record: %(headroom)s EUR; it cannot be relied on yet.") % {"headroom": headroom},
+            used,
+            tuple(missing),
+        )
+    assert needed is not None
+    used["needed"] = str(needed)
     outcome = MET if needed <= headroom else NOT_MET
     return RuleResult(
         "de_minimis_headroom",
@@ -462,6 +479,14 @@ def _approved_provider(rule: Mapping[str, Any], facts: Facts) -> RuleResult:
             {"approved": names},
         )
     chosen = facts.provider
+    if not approved:
+        return RuleResult(
+            "approved_provider",
+            UNKNOWN,
+            _("The programme's approved providers are not listed yet."),
+            {"provider": chosen.name, "approved": []},
+            (Missing("approved_providers", _("The list of the providers the programme approved."), STAFF),),
+        )
     outcome = MET if any(provider.pk == chosen.pk for provider in approved) else NOT_MET
     reason = (
         _("%(name)s is an approved provider.") if outcome == MET else _("%(name)s is not an approved provider.")

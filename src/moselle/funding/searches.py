@@ -55,10 +55,10 @@ def _organisation_id(actor: Any) -> Any:
     def check(value: Any) -> int | None:
         if value in (None, ""):
             return None
-        text = str(value).strip()
+        wanted = access.row_id(value)
         found = None
-        if text.isdecimal() and 1 <= int(text) <= access.TOP:
-            found = access.funding_organisations(actor).filter(pk=int(text)).values_list("pk", flat=True).first()
+        if wanted is not None:
+            found = access.funding_organisations(actor).filter(pk=wanted).values_list("pk", flat=True).first()
         if found is None:
             raise ValidationError({"organisation": _("Choose one of your organisations.")})
         return int(found)
@@ -75,10 +75,10 @@ def _calls(actor: Any) -> Any:
         if value in (None, ""):
             return []
         items = list(value) if isinstance(value, (list, tuple)) else [value]
-        if len(items) > MAX_FOLLOWED or not all(str(item).strip().isdecimal() for item in items):
+        ids = {access.row_id(item) for item in items}
+        if len(items) > MAX_FOLLOWED or None in ids:
             raise ValidationError({"calls": _("Choose the calls to follow from the list.")})
-        ids = {int(str(item).strip()) for item in items}
-        found = list(access.visible_calls(actor).filter(pk__in=[i for i in ids if i <= access.TOP]))
+        found = list(access.visible_calls(actor).filter(pk__in=ids))
         if len(found) != len(ids):
             raise ValidationError({"calls": _("Choose the calls to follow from the list.")})
         return found

@@ -49,10 +49,10 @@ GROUPS = (
 
 
 def _id(value: str) -> int:
-    text = value.strip()
-    if not text.isdecimal() or not 1 <= int(text) <= access.TOP:
+    found = access.row_id(value)
+    if found is None:
         raise Http404
-    return int(text)
+    return found
 
 
 def _calls(programme: Programme) -> list[dict[str, Any]]:
@@ -356,8 +356,9 @@ def search_list(request: HttpRequest) -> HttpResponse:
 
 def _search_organisations(request: HttpRequest, chosen: str) -> list[Organisation]:
     own = list(access.member_funding_organisations(request.user))
-    if chosen.isdecimal() and int(chosen) not in {o.pk for o in own}:
-        extra = access.funding_organisations(request.user).filter(pk=_id(chosen)).first()
+    wanted = access.row_id(chosen)
+    if wanted is not None and wanted not in {o.pk for o in own}:
+        extra = access.funding_organisations(request.user).filter(pk=wanted).first()
         if extra is not None:
             own.insert(0, extra)
     return own

@@ -11,12 +11,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from moselle.accounts.models import Role, User
-from moselle.core.models import AuditEntry
+from moselle.core.models import AuditEntry, EmailLog, SignedLink
 from moselle.events import actions, figures
 from moselle.events.models import Event, Registration
 from moselle.events.tests.conftest import event_data, person
@@ -166,7 +168,7 @@ def fixture(advisor: User, make: Callable[..., Event]) -> dict[str, Any]:
     alpha, beta = registered("Alpha", "company"), registered("Beta", "company")
     demo = Organisation.objects.create(name="Demo Co", country="LU", is_demo=True)
     partner = registered("LIST", "research_organisation")
-    day = timezone.localdate() + timedelta(days=14)
+    day = timezone.localdate() - timedelta(days=40)  # registered while they were to come, held since
     workshop, webinar, later = make("workshop"), make("webinar", capacity=10), make("training")
     webinar.partners.set([partner])
     for n, name in ((1, "Alpha"), (2, "Alpha"), (3, "Someone unregistered")):
@@ -174,7 +176,7 @@ def fixture(advisor: User, make: Callable[..., Event]) -> dict[str, Any]:
     attend(advisor, workshop, 4, "Beta", attended=False)
     attend(advisor, webinar, 5, "Beta")
     attend(advisor, later, 6, "Alpha")
-    later.sessions.update(day=day + timedelta(days=100))
+    later.sessions.update(day=day + timedelta(days=35))  # five days ago: after the period
     cancelled = make("talk")
     attend(advisor, cancelled, 7, "Beta")
     actions.event_cancel(actor=advisor, event=cancelled)
@@ -186,7 +188,19 @@ def fixture(advisor: User, make: Callable[..., Event]) -> dict[str, Any]:
     assert Registration.objects.get(pk=registration.pk).organisation == demo
     assert Registration.objects.get(email="guest1@example.org").organisation == alpha
     assert Registration.objects.get(email="guest5@example.org").organisation == beta
-    return {"period": Period(start=day - timedelta(days=30), end=day + timedelta(days=30)), "partner": partner}
+    held = (workshop, webinar, cancelled, shown)
+    from moselle.events.models import Session
+
+    Session.objects.filter(event__in=held).update(day=day)
+    return {
+        "period": Period(start=day - timedelta(days=30), end=day + timedelta(days=30)),
+        "partner": partner,
+        "make": make,
+    }
+
+
+def make_event_to_come(fixture: dict[str, Any]) -> Event:
+    return fixture["make"]("webinar")
 
 
 def test_the_events_figures_match_the_hand_computed_fixture(fixture: dict[str, Any]) -> None:
@@ -203,6 +217,9 @@ def test_the_events_figures_match_the_hand_computed_fixture(fixture: dict[str, A
     assert figures.attendees(period, networking) == 4
     next_quarter = Period(start=period.end + timedelta(days=1), end=period.end + timedelta(days=120))
     assert (figures.events_held(next_quarter, everything), figures.organisations(next_quarter, everything)) == (1, 1)
+    to_come = make_event_to_come(fixture)
+    assert figures.events_held(next_quarter, everything) == 1  # an event to come is not held yet
+    assert to_come.sessions.get().day > timezone.localdate()
 
 
 def _kpi_values(client: Client, period: Period) -> dict[str, Any]:
@@ -282,6 +299,11 @@ def test_attendees_data_is_purged_after_the_retention_delay_and_the_figures_stay
     assert Registration.objects.get(pk=kept.pk).name == "Guest 3"  # a day short of the delay
     assert (figures.attendees(period, Filters()), figures.organisations(period, Filters())) == before == (2, 1)
     assert actions.purge_after_retention() == 0  # nothing twice
+    for address in ("guest1@example.org", "guest2@example.org"):  # their e-mails' log and links are gone too
+        assert not EmailLog.objects.filter(recipient=address).exists()
+        assert not SignedLink.objects.filter(email=address).exists()
+    assert EmailLog.objects.filter(recipient="guest3@example.org").exists()  # a day short of the delay
+    assert Registration.objects.get(pk=present.pk).organisation_name == ""
 
 
 def test_retention_counts_from_the_end_of_the_last_session(advisor: User, make: Callable[..., Event]) -> None:
@@ -294,3 +316,50 @@ def test_retention_counts_from_the_end_of_the_last_session(advisor: User, make: 
     with override_settings(MOSELLE_EVENT_RETENTION_DAYS=364):
         assert actions.purge_after_retention() == 1
     assert Registration.objects.get(pk=registration.pk).purged_at is not None
+
+
+# --- Matching a registration to the registry ----------------------------------------------------------------
+
+
+def test_staff_match_an_unknown_name_or_register_it_as_a_prospect(
+    advisor: User, make: Callable[..., Event], client_for: Any
+) -> None:
+    event = make("workshop")
+    stranger = attend(advisor, event, 1, "Brasserie du Coin")
+    other = attend(advisor, event, 2, "Garage Thill")
+    assert stranger.organisation is None and actions.unmatched(event) == [stranger, other]
+    page = client_for(advisor).get(reverse("staff_event_detail", args=[event.pk])).content.decode()
+    assert "Organisations to match" in page and "Brasserie du Coin" in page
+
+    known = registered("Brasserie du Coin S.à r.l.", "company")
+    client_for(advisor).post(reverse("staff_registration_match", args=[stranger.pk]), {"organisation": str(known.pk)})
+    assert Registration.objects.get(pk=stranger.pk).organisation == known
+    assert entries(known) == ["event_attended"] and proposals(known) == [("proposed", 1, "ecosystem_and_networking")]
+
+    client_for(advisor).post(reverse("staff_registration_match", args=[other.pk]), {"prospect": "yes"})
+    prospect = Registration.objects.get(pk=other.pk).organisation
+    assert prospect is not None and prospect.name == "Garage Thill" and prospect.kinds == ["company"]
+    assert Case.objects.get(organisation=prospect).origin == Case.Origin.EVENT
+    assert actions.unmatched(event) == []
+
+    # matched to the wrong one first: the first organisation's records follow the correction
+    actions.registration_match(actor=advisor, registration=other, organisation=known)
+    assert proposals(known) == [("proposed", 2, "ecosystem_and_networking")] and proposals(prospect) == []
+
+
+def test_a_bad_match_is_refused_and_changes_nothing(advisor: User, make: Callable[..., Event], client_for: Any) -> None:
+    event = make("webinar")
+    registration = attend(advisor, event, 1, "Nobody Known")
+    organisations = Organisation.objects.count()
+    response = client_for(advisor).post(
+        reverse("staff_registration_match", args=[registration.pk]), {"organisation": "9" * 4400}, follow=True
+    )
+    assert "No organisation of the registry has this number." in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        actions.registration_match(actor=advisor, registration=registration)
+    assert list(refused.value.message_dict) == ["organisation"]
+    nameless = actions.register(event_id=event.pk, data=person(2, organisation_name=""))
+    with pytest.raises(ValidationError):
+        actions.registration_match(actor=advisor, registration=nameless, prospect=True)
+    assert Registration.objects.filter(organisation__isnull=False).count() == 0
+    assert Organisation.objects.count() == organisations

@@ -298,17 +298,33 @@ def test_a_changed_session_keeps_its_calendar_entry_and_a_removed_one_is_cancell
     assert invited == {ical.uid(event, first), ical.uid(event, second)}
 
 
-def test_changing_the_questions_keeps_the_answers_keyed(make_event: Callable[..., Event], advisor: User) -> None:
-    event = make_event(questions=[{"label": {"en": "Sector?"}}])
-    question = event.questions.get()
-    actions.register(event_id=event.pk, data=person(1, answers={str(question.pk): "Metal"}))
+def test_changing_the_questions_never_moves_an_answer_under_another_question(
+    make_event: Callable[..., Event], advisor: User
+) -> None:
+    event = make_event(questions=[{"label": {"en": "Role?"}}, {"label": {"en": "Sector?"}}])
+    role, sector = event.questions.order_by("position")
+    actions.register(event_id=event.pk, data=person(1, answers={str(role.pk): "CEO", str(sector.pk): "Metal"}))
     actions.event_update(
         actor=advisor,
         event=event,
-        data={"questions": [{"label": {"en": "Your sector?"}}, {"label": {"en": "Size?"}, "required": True}]},
+        data={"questions": [{"label": {"en": "Sector?"}, "required": True}, {"label": {"en": "Size?"}}]},
     )
-    assert event.questions.order_by("position").first().pk == question.pk
-    assert Registration.objects.get().answers == {str(question.pk): "Metal"}
+    kept, added = event.questions.order_by("position")
+    assert (kept.pk, kept.label, kept.required) == (sector.pk, {"en": "Sector?"}, True)  # the role was taken off
+    assert added.pk not in (role.pk, sector.pk) and added.label == {"en": "Size?"}
+    assert Registration.objects.get().answers[str(kept.pk)] == "Metal"  # still under its own question
+
+
+def test_survey_questions_taken_off_keep_the_others_answers_in_place(
+    make_event: Callable[..., Event], advisor: User
+) -> None:
+    event = make_event(survey_questions=[{"en": "Q1?"}, {"en": "Q2?"}, {"en": "Q3?"}])
+    _q1, q2, q3 = event.survey_questions.order_by("position")
+    actions.event_update(actor=advisor, event=event, data={"survey_questions": [{"en": "Q2?"}, {"en": "Q3?"}]})
+    assert [(q.pk, q.label["en"]) for q in event.survey_questions.order_by("position")] == [
+        (q2.pk, "Q2?"),
+        (q3.pk, "Q3?"),
+    ]
 
 
 def test_after_the_event_a_purge_keeps_the_status_and_offers_no_seat(event: Event, register_someone: Register) -> None:

@@ -152,3 +152,21 @@ def test_find_funding_for_a_need(personas: Any, token_for: Any) -> None:
     cid = next(f for f in found if f["evaluation"]["code"] == "lu-cid")
     assert cid["evaluation"]["outcome"] == "unknown" and cid["score"] > 0
     assert member.get(f"/api/v1/funding/organisations/{company_id}/find").status_code == 422
+
+
+def test_a_provider_the_caller_may_not_see_is_refused_not_named(personas: Any, token_for: Any) -> None:
+    from moselle.funding.seed import seed_programmes
+
+    seed_programmes()
+    secret = Organisation.objects.create(name="Prospect Nobody Should See SARL", country="LU")
+    company_id = personas.a[Role.COMPANY_MEMBER].memberships.get().organisation_id
+    member = api(token_for, personas.a[Role.COMPANY_MEMBER], Role.COMPANY_MEMBER)
+    url = f"/api/v1/funding/organisations/{company_id}/eligibility?provider={secret.pk}"
+    refused = member.get(url)
+    assert refused.status_code == 422 and fields(refused) == {"provider"}
+    assert "Prospect Nobody" not in refused.content.decode()
+    Programme.objects.get(code="lu-fit4digital").approved_providers.add(secret)  # now public as approved
+    assert (
+        "is an approved provider"
+        in member.get(url + "&programme=" + str(Programme.objects.get(code="lu-fit4digital").pk)).content.decode()
+    )

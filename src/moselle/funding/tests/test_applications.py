@@ -60,7 +60,9 @@ def staff(personas: Any) -> Any:
     return personas.hub_advisor
 
 
-def test_a_member_applies_submits_and_the_grant_creates_one_investment(member: Any, org_a: Organisation) -> None:
+def test_a_member_applies_submits_and_the_grant_creates_one_investment(
+    member: Any, staff: Any, org_a: Organisation
+) -> None:
     fit = programme()
     spring = call(fit)
     action = roadmap_action(org_a)
@@ -77,12 +79,11 @@ def test_a_member_applies_submits_and_the_grant_creates_one_investment(member: A
     assert (application.status, application.submitted_on) == ("submitted", TODAY())
 
     decided = TODAY()
-    application_move(
-        actor=member,
-        application=application,
-        status="granted",
-        data={"decided_on": decided.isoformat(), "amount_granted": "15000"},
-    )
+    decision = {"decided_on": decided.isoformat(), "amount_granted": "15000"}
+    with pytest.raises(ValidationError) as caught:  # a decision feeds the Commission's figures: staff record it
+        application_move(actor=member, application=application, status="granted", data=decision)
+    assert errors(caught) == {"status"} and not Investment.objects.exists()
+    application_move(actor=staff, application=application, status="granted", data=decision)
     investment = Investment.objects.get()
     assert (investment.organisation, investment.application, investment.kind, investment.source) == (
         org_a,
@@ -94,9 +95,11 @@ def test_a_member_applies_submits_and_the_grant_creates_one_investment(member: A
 
     # Granted again (the same decision sent twice), then the amount corrected: still the one investment.
     application_move(
-        actor=member, application=application, status="granted", data={"decided_on": decided, "amount_granted": 15000}
+        actor=staff, application=application, status="granted", data={"decided_on": decided, "amount_granted": 15000}
     )
-    application_update(actor=member, application=application, data={"amount_granted": "12500.50"})
+    with pytest.raises(ValidationError):
+        application_update(actor=member, application=application, data={"amount_granted": "1"})
+    application_update(actor=staff, application=application, data={"amount_granted": "12500.50"})
     assert Investment.objects.count() == 1
     assert Investment.objects.get().pk == investment.pk and Investment.objects.get().amount == Decimal("12500.50")
     actions = list(AuditEntry.objects.filter(target_type__startswith="funding.").values_list("action", flat=True))
@@ -268,9 +271,11 @@ def test_the_api_lists_adds_and_moves_a_companys_applications(
     assert body["programme_code"] == "fit4digital" and body["amount_requested"] == "20000.00"
 
     url = f"/funding/applications/{body['id']}"
-    granted = send(
-        member, "patch", url, {"status": "granted", "decided_on": TODAY().isoformat(), "amount_granted": 9000}
-    )
+    decision = {"status": "granted", "decided_on": TODAY().isoformat(), "amount_granted": 9000}
+    by_member = send(member, "patch", url, decision)
+    assert by_member.status_code == 422 and [e["field"] for e in by_member.json()["errors"]] == ["status"]
+    staff = api(token_for, personas.hub_advisor, Role.HUB_ADVISOR)
+    granted = send(staff, "patch", url, decision)
     assert granted.status_code == 200, granted.json()
     assert granted.json()["investment"] == Investment.objects.get().pk
     cleared = send(member, "patch", url, {"call": None})

@@ -226,3 +226,34 @@ def test_all_programmes_in_a_fixed_number_of_queries(
     assert len(found) == 12
     order = [e.outcome for e in found]
     assert order == sorted(order, key=[rules.ELIGIBLE, rules.UNKNOWN, rules.NOT_ELIGIBLE].index)
+
+
+def test_a_provider_chosen_before_the_list_is_entered_is_unknown(
+    fit4digital: Programme, make_company: MakeCompany
+) -> None:
+    company = make_company("small")
+    declared_no_history(company, fit4digital)
+    consultant = Organisation.objects.create(name="Conseil Numérique SARL", country="LU")
+    rule = by_fact(check(fit4digital, company, provider=consultant))["approved_provider"]
+    assert rule.outcome == rules.UNKNOWN and [(m.fact, m.who) for m in rule.missing] == [
+        ("approved_providers", "staff")
+    ]
+
+
+def test_de_minimis_room_counts_only_once_the_company_declared_all_its_aid(
+    programmes: dict[str, Programme], make_company: MakeCompany
+) -> None:
+    from moselle.reporting import regulations
+    from moselle.reporting.models import Regulation
+
+    regulations.sync(Regulation)
+    services = programmes["eu-edih-services"]
+    company = make_company("small")
+    undeclared = by_fact(check(services, company, amount=Decimal(5000)))["de_minimis_headroom"]
+    assert undeclared.outcome == rules.UNKNOWN  # the records alone do not prove there was no other aid
+    assert [m.fact for m in undeclared.missing] == ["de_minimis_complete"]
+    declare(company, "de_minimis_complete")
+    assert by_fact(check(services, company, amount=Decimal(5000)))["de_minimis_headroom"].outcome == rules.MET
+    assert by_fact(check(services, company, amount=Decimal(400_000)))["de_minimis_headroom"].outcome == rules.NOT_MET
+    no_amount = by_fact(check(services, company))["de_minimis_headroom"]
+    assert no_amount.outcome == rules.UNKNOWN and [m.fact for m in no_amount.missing] == ["amount"]

@@ -323,6 +323,8 @@ def test_a_bad_rule_is_named_next_to_the_rules_and_nothing_is_written(
     not_json = staff.post(reverse("funding_programme_edit", args=[programme.pk]), _programme_form(rules="[{fact"))
     assert not_json.status_code == 400
     assert re.search(r'id="id_rules_error"[^>]*>.*This is not JSON', text(not_json), re.S)
+    deep = staff.post(reverse("funding_programme_edit", args=[programme.pk]), _programme_form(rules="[" * 100000))
+    assert deep.status_code == 400 and "nested too deeply" in text(deep)
     programme.refresh_from_db()
     assert programme.rules == before and programme.name["en"] == "Fit 4 Innovation"
 
@@ -428,3 +430,10 @@ def test_each_roadmap_action_links_to_its_funding(staff: Client, company: Organi
     assert f'href="{link}"' in page
     followed = text(staff.get(reverse("funding_organisation", args=[company.pk]), {"need": "Harden our cybersecurity"}))
     assert "Programmes for “Harden our cybersecurity”" in followed and "LU-CID" in section(followed, "found")
+
+
+def test_an_endless_number_is_refused_not_a_500(member: Client, company: Organisation) -> None:
+    endless = "9" * 4400
+    created = member.post(reverse("funding_search_create"), {"name": "Big", "organisation": endless, "calls": endless})
+    assert created.status_code == 400
+    assert member.get(reverse("funding_home"), {"organisation": endless}).status_code == 404

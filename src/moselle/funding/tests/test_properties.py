@@ -73,6 +73,8 @@ def build(world: dict[str, Any], present: set[str], programme: Programme) -> Org
     for kind in ("business_permit", "not_in_difficulty", "aid_eligible_activity"):
         if kind in present:
             declare(company, kind)
+    if "de_minimis_headroom" in present:
+        declare(company, "de_minimis_complete")
     if "cool_down" in present:
         declare(company, Declaration.Kind.PROGRAMME_HISTORY, holds=False, programme=programme)
     return company
