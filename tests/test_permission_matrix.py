@@ -582,6 +582,17 @@ PAGES: dict[str, Entry] = {
     "funding_home": Entry(ok(EVERYONE_LOGGED_IN), 404),
     "funding_organisation": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
     "funding_declare": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, lambda w: {"business_permit": "yes"}),
+    "funding_application_create": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a, new_application),
+    "funding_application_update": Entry(
+        ok([*STAFF, *A_MEMBERS], 302), 404, "post", application_in_a, lambda w: {"status": "submitted"}
+    ),
+    "funding_investment_create": Entry(
+        ok(STAFF, 302),
+        404,
+        "post",
+        org_a,
+        lambda w: {"amount": "1000", "kind": "own_funds", "made_on": "2025-01-15", "source": "manual"},
+    ),
     "funding_programme_list": Entry(ok(EVERYONE_LOGGED_IN), 404),
     "funding_programme_detail": Entry(ok(EVERYONE_LOGGED_IN), 404, make=a_programme),
     "funding_programme_create": Entry(ok(STAFF), 404),

@@ -352,3 +352,54 @@ def search_data(form: SearchForm) -> dict[str, Any]:
         "eligible_only": form.data.get("eligible_only") == "on",
         "calls": listed("calls"),
     }
+
+
+# --- Applications and investments ------------------------------------------------------------------------------
+
+
+class ApplicationForm(forms.Form):
+    """A new application of the company; the hub's staff may record one decided already."""
+
+    programme = forms.ChoiceField(label=_("Programme"))
+    amount_requested = forms.CharField(label=_("Amount requested (EUR)"))
+    status = forms.ChoiceField(label=_("Status"))
+    submitted_on = forms.CharField(label=_("Submitted on (YYYY-MM-DD)"), required=False, help_text=_("Empty: today"))
+
+    def __init__(self, *args: Any, programmes: list[Programme], staff: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.utils.translation import get_language
+
+        from moselle.core.i18n import pick
+        from moselle.funding.models import Application
+
+        programme = self.fields["programme"]
+        assert isinstance(programme, forms.ChoiceField)
+        programme.choices = [(p.pk, pick(p.name, get_language())) for p in programmes]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        allowed = ("planned", "submitted", "granted", "rejected") if staff else ("planned", "submitted")
+        status.choices = [(value, label) for value, label in Application.Status.choices if value in allowed]
+
+
+class InvestmentForm(forms.Form):
+    """An investment the hub's support triggered, recorded by the hub's staff."""
+
+    amount = forms.CharField(label=_("Amount (EUR)"))
+    kind = forms.ChoiceField(label=_("Type"))
+    made_on = forms.CharField(label=_("Date (YYYY-MM-DD)"))
+    source = forms.ChoiceField(label=_("Triggered by"))
+    service_record = forms.CharField(
+        label=_("Service record number"), required=False, help_text=_("The service that triggered it, if any")
+    )
+    evidence = forms.CharField(label=_("Evidence"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from moselle.funding.models import Investment
+
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = Investment.Kind.choices
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)
+        source.choices = [(v, label) for v, label in Investment.Source.choices if v != Investment.Source.APPLICATION]

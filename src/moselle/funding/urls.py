@@ -10,6 +10,17 @@ urlpatterns = [
         views.funding_declare,
         name="funding_declare",
     ),
+    path(
+        "funding/organisations/<int:organisation_id>/applications/",
+        views.application_create,
+        name="funding_application_create",
+    ),
+    path("funding/applications/<int:application_id>/", views.application_update, name="funding_application_update"),
+    path(
+        "funding/organisations/<int:organisation_id>/investments/",
+        views.investment_create,
+        name="funding_investment_create",
+    ),
     path("funding/programmes/", views.programme_list, name="funding_programme_list"),
     path("funding/programmes/new/", views.programme_create, name="funding_programme_create"),
     path("funding/programmes/<int:programme_id>/", views.programme_detail, name="funding_programme_detail"),

@@ -19,14 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from moselle.accounts.access import is_hub_staff
 from moselle.core.i18n import pick
-from moselle.funding import access, actions, matching, queries, searches
+from moselle.funding import access, actions, applications, matching, queries, searches
 from moselle.funding import rules as rulebook
 from moselle.funding.facts import Facts
 from moselle.funding.forms import (
     ERROR_FIELDS,
+    ApplicationForm,
     CallForm,
     DeclarationForm,
     EstimateForm,
+    InvestmentForm,
     ProgrammeForm,
     SearchForm,
     call_data,
@@ -37,7 +39,7 @@ from moselle.funding.forms import (
     programme_initial,
     search_data,
 )
-from moselle.funding.models import Call, Programme
+from moselle.funding.models import Call, Investment, Programme
 from moselle.organisations.models import Organisation
 
 NEED_LIMIT = 500  # the words of a need, as the matching pages take them
@@ -94,6 +96,8 @@ def _funding_page(
     organisation: Organisation,
     *,
     declaration_form: DeclarationForm | None = None,
+    application_form: ApplicationForm | None = None,
+    investment_form: InvestmentForm | None = None,
     choices: list[Organisation] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -114,8 +118,20 @@ def _funding_page(
         calls=_followable(programmes),
     )
     need = str(request.GET.get("need") or "").strip()[:NEED_LIMIT]
+    staff = is_hub_staff(request.user)
     context = {
         "organisation": organisation,
+        "applications": list(
+            access.visible_applications(request.user)
+            .filter(organisation=organisation)
+            .select_related("programme", "call")
+            .order_by("-created_at", "-id")
+        ),
+        "investments": list(Investment.objects.filter(organisation=organisation).order_by("-made_on", "-id")),
+        "application_form": application_form
+        or ApplicationForm(programmes=programmes, staff=staff, initial={"status": "planned"}),
+        "investment_form": (investment_form or InvestmentForm()) if staff else None,
+        "decisions": [("granted", _("granted")), ("rejected", _("rejected"))],
         "need": need,
         "found": matching.find(organisation, need) if need else None,
         "size_label": facts.size_label(),
@@ -184,6 +200,71 @@ def funding_declare(request: HttpRequest, organisation_id: int) -> HttpResponse:
         return _funding_page(request, organisation, declaration_form=form, status=400)
     messages.success(request, _("Your declarations were recorded; the programmes are evaluated again below."))
     return redirect("funding_organisation", organisation_id=organisation.pk)
+
+
+# --- Applications and investments ----------------------------------------------------------------------------
+
+
+def _page_errors(request: HttpRequest, error: ValidationError) -> None:
+    """An action's errors as messages naming their fields, for the small forms of one application."""
+    names = {"status": _("Status"), "decided_on": _("Decided on"), "amount_granted": _("Amount granted")}
+    for field, texts in error.message_dict.items():
+        for text in texts:
+            messages.error(request, f"{names.get(field, field)}: {text}")
+
+
+@login_required
+@require_POST
+def application_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """A company's new application (its members and the hub's staff); a bad field is named next to it."""
+    organisation = access.get_organisation_for_funding(request.user, organisation_id)
+    programmes = _active_programmes(request.user)
+    form = ApplicationForm(request.POST, programmes=programmes, staff=is_hub_staff(request.user))
+    data = {name: str(request.POST.get(name, "")).strip() for name in form.fields}
+    try:
+        applications.application_create(actor=request.user, organisation=organisation, data=data)
+    except ValidationError as error:
+        errors_on(form, error)
+        return _funding_page(request, organisation, application_form=form, status=400)
+    messages.success(request, _("The application was recorded."))
+    return redirect(reverse("funding_organisation", args=[organisation.pk]) + "#applications")
+
+
+@login_required
+@require_POST
+def application_update(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Move an application: its members submit or withdraw it; the hub's staff record the decision."""
+    application = access.get_application_for_user(request.user, application_id)
+    data = {
+        name: str(request.POST[name]).strip()
+        for name in ("status", "decided_on", "amount_granted", "submitted_on")
+        if name in request.POST
+    }
+    try:
+        applications.application_update(actor=request.user, application=application, data=data)
+    except ValidationError as error:
+        _page_errors(request, error)
+    else:
+        messages.success(request, _("The application was updated."))
+    return redirect(reverse("funding_organisation", args=[application.organisation_id]) + "#applications")
+
+
+@login_required
+@require_POST
+def investment_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """An investment the hub's support triggered (the hub's staff); a bad field is named next to it."""
+    organisation = access.get_organisation_to_record_investment(request.user, organisation_id)
+    form = InvestmentForm(request.POST)
+    data: dict[str, Any] = {name: str(request.POST.get(name, "")).strip() for name in form.fields}
+    if not data["service_record"]:
+        data["service_record"] = None
+    try:
+        applications.investment_record(actor=request.user, organisation=organisation, data=data)
+    except ValidationError as error:
+        errors_on(form, error)
+        return _funding_page(request, organisation, investment_form=form, status=400)
+    messages.success(request, _("The investment was recorded."))
+    return redirect(reverse("funding_organisation", args=[organisation.pk]) + "#investments")
 
 
 # --- The programmes ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -437,3 +438,59 @@ def test_an_endless_number_is_refused_not_a_500(member: Client, company: Organis
     created = member.post(reverse("funding_search_create"), {"name": "Big", "organisation": endless, "calls": endless})
     assert created.status_code == 400
     assert member.get(reverse("funding_home"), {"organisation": endless}).status_code == 404
+
+
+# --- Applications and investments -----------------------------------------------------------------------------
+
+
+def test_a_member_records_and_submits_an_application_and_staff_record_the_grant(
+    member: Client, staff: Client, company: Organisation, programmes: dict[str, Programme]
+) -> None:
+    from moselle.funding.models import Application, Investment
+
+    fit = programmes["lu-fit4innovation"]
+    url = reverse("funding_application_create", args=[company.pk])
+    bad = member.post(url, {"programme": fit.pk, "amount_requested": "lots", "status": "granted"})
+    assert bad.status_code == 400 and not Application.objects.exists()
+    assert re.search(r'id="id_amount_requested_error"', text(bad)) and re.search(r'id="id_status_error"', text(bad))
+    created = member.post(url, {"programme": fit.pk, "amount_requested": "15000", "status": "planned"})
+    assert created.status_code == 302
+    application = Application.objects.get()
+    update = reverse("funding_application_update", args=[application.pk])
+    member.post(update, {"status": "submitted"})
+    refused = member.post(
+        update,
+        {"status": "granted", "decided_on": timezone.localdate().isoformat(), "amount_granted": "7500"},
+        follow=True,
+    )
+    assert "record a decision" in text(refused), re.findall(r"<li[^>]*>([^<]*)</li>", text(refused))[:20]
+    assert not Investment.objects.exists()
+    page = text(staff.get(reverse("funding_organisation", args=[company.pk])))
+    assert "Record the decision" in page
+    staff.post(update, {"status": "granted", "decided_on": timezone.localdate().isoformat(), "amount_granted": "7500"})
+    application.refresh_from_db()
+    assert (application.status, application.amount_granted) == ("granted", Decimal("7500.00"))
+    assert Investment.objects.get().amount == Decimal("7500.00")
+    listed = section(text(member.get(reverse("funding_home"))), "investments")
+    assert "7500.00 EUR" in listed
+
+
+def test_staff_record_an_investment_and_a_bad_one_is_named(
+    staff: Client, member: Client, company: Organisation
+) -> None:
+    from moselle.funding.models import Investment
+
+    url = reverse("funding_investment_create", args=[company.pk])
+    bad = staff.post(url, {"amount": "-5", "kind": "gold", "made_on": "someday", "source": "manual"})
+    assert bad.status_code == 400 and not Investment.objects.exists()
+    for field in ("amount", "kind", "made_on"):
+        assert f'id="id_{field}_error"' in text(bad)
+    staff.post(
+        url, {"amount": "20000", "kind": "loan", "made_on": "2026-03-01", "source": "manual", "evidence": "Bank letter"}
+    )
+    assert Investment.objects.get().kind == "loan"
+    assert (
+        member.post(url, {"amount": "1", "kind": "loan", "made_on": "2026-03-01", "source": "manual"}).status_code
+        == 404
+    )
+    assert "Record an investment" not in text(member.get(reverse("funding_home")))
