@@ -51,6 +51,7 @@ def programme_item(programme: Programme) -> Item:
 
 class ProgrammeSource:
     kind = "programme"
+    signed_in_only = True  # not offered to anonymous visitors of "Find help"
     label = _("funding programme")
     plural = _("funding programmes")
 
@@ -65,6 +66,10 @@ class ProgrammeSource:
 
     def changed_since(self, version: Hashable) -> Changes | None:
         return None  # a dozen rows: read again whole
+
+    def subtitle(self, code: str) -> str:
+        """The instrument, in the reader's language, under a programme's title in the results."""
+        return str(dict(Programme.Instrument.choices).get(code, code))
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,13 @@ from moselle.organisations.forms import technology_choices
 INTERFACE_LANGUAGES = ("en", "fr", "de")
 SME_CHOICES = [("", _("not said")), ("yes", _("yes")), ("no", _("no"))]
 # Kinds the engine shows to signed-in people only (``matching/access.py``: the hubs of Europe, as the hub
-# directory shows them); an anonymous visitor is not offered them.
+# directory shows them); an anonymous visitor is not offered them. Another app's source says so with
+# ``signed_in_only = True`` (the funding programmes).
 SIGNED_IN_KINDS = frozenset({"hub"})
+
+
+def signed_in_kinds() -> frozenset[str]:
+    return SIGNED_IN_KINDS | {s.kind for s in registry.sources() if getattr(s, "signed_in_only", False)}
 
 
 class _AnyValue:
@@ -49,7 +54,7 @@ def kind_choices(signed_in: bool = True) -> list[tuple[str, str]]:
     return [
         (kind, capfirst(str(engine.kind_label(kind, plural=True))))
         for kind in registry.kinds()
-        if signed_in or kind not in SIGNED_IN_KINDS
+        if signed_in or kind not in signed_in_kinds()
     ]
 
 

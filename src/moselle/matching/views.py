@@ -31,7 +31,7 @@ from moselle.catalogue.models import Offer
 from moselle.core.i18n import pick
 from moselle.matching import engine, reasons, registry, text, understanding
 from moselle.matching.engine import Answer, Need, Result
-from moselle.matching.forms import SIGNED_IN_KINDS, FindForm
+from moselle.matching.forms import FindForm, signed_in_kinds
 from moselle.matching.registry import Item
 from moselle.organisations.models import Organisation
 from moselle.organisations.sme import SME_CLASSES
@@ -83,7 +83,8 @@ class Group:
 
 
 def subtitle_of(item: Item) -> str:
-    """The short fact under a result's title: an offer's kind, a hub's catalogue status, a provider's kinds."""
+    """The short fact under a result's title: an offer's kind, a hub's catalogue status, a provider's kinds, or
+    what another app's source says of its code (its ``subtitle(code)``)."""
     if item.kind == "offer":
         return str(dict(Offer.Kind.choices).get(item.subtitle, item.subtitle))
     if item.kind == "hub":
@@ -91,7 +92,9 @@ def subtitle_of(item: Item) -> str:
     if item.kind == "provider":
         kinds = dict(Organisation.Kind.choices)
         return ", ".join(str(kinds.get(code, code)) for code in item.subtitle.split(",") if code)
-    return str(item.subtitle)
+    source = registry.source(item.kind)  # another app's kind says its own codes (a programme's instrument)
+    words = getattr(source, "subtitle", None)
+    return str(words(item.subtitle)) if callable(words) else str(item.subtitle)
 
 
 def result_url(kind: str, item_id: int, query: str) -> str:
@@ -290,7 +293,7 @@ def _find_page(
         "answer": answer,
         # Only kinds shown to signed-in people were asked for: say so rather than "nothing matches".
         "signed_in_kinds_only": bool(
-            answer and not signed_in and answer.need.kinds and set(answer.need.kinds) <= SIGNED_IN_KINDS
+            answer and not signed_in and answer.need.kinds and set(answer.need.kinds) <= signed_in_kinds()
         ),
         "groups": groups_of(answer, query, shown) if answer else [],
         "understood": understood_of(answer) if answer else [],

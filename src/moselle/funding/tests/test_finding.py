@@ -67,3 +67,16 @@ def test_funding_for_a_roadmap_action(
     found = matching.for_action(action)
     assert {f.evaluation.programme.code for f in found[:2]} == {"lu-cid", "eu-digital-europe"}
     assert all("cybersecurity" in f.reasons[0] for f in found[:2]) and len(found) <= 5
+
+
+def test_a_programme_result_says_its_instrument_in_the_readers_language(programmes: dict[str, Programme]) -> None:
+    from django.utils import translation
+
+    from moselle.matching.views import subtitle_of
+
+    item = matching.programme_item(programmes["lu-smepackages-sustainability"])
+    assert item.subtitle == "fixed_grant"
+    with translation.override("fr"):
+        assert subtitle_of(item) == "subvention forfaitaire"
+    with translation.override("en"):
+        assert subtitle_of(item) == "fixed grant"

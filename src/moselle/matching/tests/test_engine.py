@@ -246,12 +246,12 @@ def test_a_budget_is_a_decimal_and_names_and_ids_both_choose_a_technology(taxono
     assert need.budget == Decimal("1500.50")
 
 
-class ProgrammeSource:
-    """A source as the funding app will write one: its items come from its own rows (here, a list)."""
+class VoucherSource:
+    """A source as another app writes one: its items come from its own rows (here, a list)."""
 
-    kind = "programme"
-    label = "funding programme"
-    plural = "funding programmes"
+    kind = "voucher"
+    label = "digital voucher"
+    plural = "digital vouchers"
 
     def __init__(self) -> None:
         self.rows: list[Item] = []
@@ -268,10 +268,10 @@ class ProgrammeSource:
 
 
 def test_another_app_registers_its_items_through_one_interface(taxonomy: None) -> None:
-    source = ProgrammeSource()
+    source = VoucherSource()
     source.rows = [
         Item(
-            kind="programme",
+            kind="voucher",
             id=1,
             title={"en": "Cyber vouchers for SMEs"},
             url="/funding/1/",
@@ -282,20 +282,21 @@ def test_another_app_registers_its_items_through_one_interface(taxonomy: None) -
     ]
     registry.register(source)
     try:
-        need = engine.clean_need({"text": "a grant for a security audit", "kinds": ["programme"]})
+        need = engine.clean_need({"text": "a grant for a security audit", "kinds": ["voucher"]})
         found = engine.search(need)
-        assert [(r.item.kind, r.item.id) for r in found.results] == [("programme", 1)]
-        assert engine.kind_label("programme", plural=True) == "funding programmes"
+        assert [(r.item.kind, r.item.id) for r in found.results] == [("voucher", 1)]
+        assert engine.kind_label("voucher", plural=True) == "digital vouchers"
         source.rows = []
         source.number += 1  # the app changed its rows: the next search sees it
         assert engine.search(need).results == []
     finally:
-        registry.unregister("programme")
-    assert "programme" not in registry.kinds()
+        registry.unregister("voucher")
+    assert "voucher" not in registry.kinds()
     with pytest.raises(ValidationError):
-        engine.clean_need({"text": "grant", "kinds": ["programme"]})
+        engine.clean_need({"text": "grant", "kinds": ["voucher"]})
     engine.search(Need(text="grant"))  # the engine drops the kind no longer registered
-    assert "programme" not in engine.engine().versions
+    assert "voucher" not in engine.engine().versions
+    assert "programme" in registry.kinds()  # the funding app's own source is untouched
 
 
 def test_equal_offers_come_in_id_order_on_this_database(provider: Organisation) -> None:
