@@ -144,7 +144,7 @@ def test_a_referral_to_a_company_is_refused(
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "recipient"
-    assert "neither a provider nor a partner" in response.json()["detail"]
+    assert "neither a provider, a partner of the hub nor another hub" in response.json()["detail"]
     assert not Referral.objects.exists()
 
 

@@ -165,6 +165,39 @@ def hub_in_directory(w: World) -> dict[str, Any]:
     return {"organisation_id": _registered("Hub", kinds=["hub"]).pk}
 
 
+def a_corridor(w: World) -> dict[str, Any]:
+    from moselle.network.actions import corridor_save
+
+    hub = _registered("Hub", kinds=["hub"])
+    corridor = corridor_save(
+        actor=w.personas.hub_admin, title="Greater Region", partners=[hub.pk], started_on="2024-01-01"
+    )
+    return {"corridor_id": corridor.pk}
+
+
+def _referral_abroad(w: World) -> Any:
+    hub = _registered("Hub", kinds=["hub"], country="FR")
+    referral = journey_actions.referral_propose(actor=_advisor(w), organisation=w.org_a, recipient=hub)
+    journey_actions.referral_consent(actor=w.personas.plain_a, referral=referral, shared=["profile", "need"])
+    return referral
+
+
+def referral_abroad_in_a(w: World) -> dict[str, Any]:
+    return {"referral_id": _referral_abroad(w).pk}
+
+
+def referral_answer_token(w: World) -> dict[str, Any]:
+    """A real link, read from the e-mail that carries it to the hub abroad."""
+    from moselle.network.referrals import referral_send_by_email
+
+    email = f"hub{next(_serial)}@example.org"
+    referral_send_by_email(actor=w.personas.hub_admin, referral=_referral_abroad(w), email=email)
+    body = EmailLog.objects.filter(recipient=email).get().body
+    match = re.search(r"/network/r/([^/\s]+)/", body)
+    assert match, body
+    return {"token": match.group(1)}
+
+
 def pair(first: str, second: str) -> Callable[[World], dict[str, Any]]:
     """Two fresh organisations named in the body, for the duplicate decisions."""
     return lambda w: {first: _registered("Twin").pk, second: _registered("Twin").pk}
@@ -648,6 +681,18 @@ PAGES: dict[str, Entry] = {
     # The directory of Europe's hubs: public facts, for everyone logged in.
     "hub_directory": Entry(ok(EVERYONE_LOGGED_IN), 404),
     "directory_hub": Entry(ok(EVERYONE_LOGGED_IN), 404, make=hub_in_directory),
+    "network_map": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "corridor_list": Entry(ok(STAFF), 404),
+    "corridor_new": Entry(ok(STAFF), 404),
+    "corridor_detail": Entry(ok(STAFF), 404, make=a_corridor),
+    "corridor_edit": Entry(ok(STAFF), 404, make=a_corridor),
+    "corridor_document": Entry(
+        ok(STAFF, 302), 404, "post", a_corridor, lambda w: {"document": SimpleUploadedFile("deal.pdf", PDF)}
+    ),
+    "collaboration_new": Entry(ok(STAFF), 404),
+    "referral_abroad": Entry(ok(STAFF), 404, make=referral_abroad_in_a),
+    "referral_dossier": Entry(ok(STAFF), 404, make=referral_abroad_in_a),
+    "referral_answer": Entry(ok(PERSONAS), 200, make=referral_answer_token, anonymous=200),
     "api_not_found": Entry({}, 404, anonymous=404),
     # Maturity assessments: A's members fill in and read A's; hub staff all of them; observers none.
     "organisation_assessments": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
@@ -1136,6 +1181,8 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
         survey_token,
         a_programme,
         search_of_plain_a,
+        a_corridor,
+        referral_answer_token,
     )
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "moselle.reporting",
     "moselle.events",
     "moselle.funding",
+    "moselle.network",
 ]
 
 MIDDLEWARE = [

@@ -133,13 +133,14 @@ def get_task_for_user(user: Any, task_id: int) -> Task:
 
 def nameable_recipients(user: Any) -> QuerySet[Organisation]:
     """Whom ``user`` may name as a referral's recipient. Hub staff name any organisation (the action then says
-    why one that does not deliver cannot receive it); anyone else names the hub's providers and partners or
-    their own organisations, so that a refusal never reveals another organisation's name."""
+    why one that does not deliver cannot receive it); anyone else names the hub's providers and partners, the
+    hubs of the directory (public to every signed-in person) or their own organisations, so that a refusal
+    never reveals another organisation's name."""
     if is_hub_staff(user):
         return Organisation.objects.all()
     from moselle.journeys.actions.referrals import RECIPIENT_KINDS
 
     delivering = Organisation.objects.filter(
-        kind_rows__kind__in=RECIPIENT_KINDS, merged_into__isnull=True, is_historical=False
+        kind_rows__kind__in=[*RECIPIENT_KINDS, Organisation.Kind.HUB], merged_into__isnull=True, is_historical=False
     )
     return Organisation.objects.filter(Q(pk__in=delivering.values("pk")) | Q(pk__in=member_organisation_ids(user)))

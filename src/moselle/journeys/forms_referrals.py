@@ -95,6 +95,15 @@ class ReferralProposeForm(forms.Form):
             # organisations it could see anyway: the message never reveals another's name.
             field.queryset = nameable_recipients(user)
             choices = [(o.pk, recipient_label(o)) for o in recipients().exclude(pk=organisation.pk)]
+            # A hub abroad is preselected from its directory page; the list stays the hub's own providers'.
+            hub_id = (self.initial or {}).get("recipient")
+            hub = (
+                Organisation.objects.filter(pk=hub_id, kind_rows__kind=Organisation.Kind.HUB).first()
+                if isinstance(hub_id, int)
+                else None
+            )
+            if hub is not None and hub.pk not in {pk for pk, _label in choices}:
+                choices.insert(0, (hub.pk, recipient_label(hub)))
             field.choices = [("", _("Choose a provider or partner")), *choices]
         if ask_consent:
             self.fields["shared"] = share_field(_("Share these parts of your organisation's file with it"))

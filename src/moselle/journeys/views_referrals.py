@@ -36,7 +36,7 @@ from moselle.journeys.access import (
     side_of,
     visible_referrals,
 )
-from moselle.journeys.actions.referrals import MOVES, RECIPIENT_KINDS, consent_given
+from moselle.journeys.actions.referrals import MOVES, RECIPIENT_KINDS, consent_given, is_other_hub, transfer_warning
 from moselle.journeys.forms_referrals import (
     CONSENT_ERROR_ALIASES,
     MOVE_ERROR_ALIASES,
@@ -266,6 +266,8 @@ def _detail(
         "paper_form": slots.get("paper_consent"),
         "rate_form": slots.get("rate"),
         "move_forms": [form for name, form in slots.items() if name.startswith("move:")],
+        "to_hub": is_other_hub(referral.recipient),
+        "transfer_warning": is_other_hub(referral.recipient) and transfer_warning(referral.recipient),
     }
     return render(request, "journeys/referrals/detail.html", context, status=status)
 

@@ -302,12 +302,3 @@ class ColumnMappingForm(forms.Form):
             for index, header in enumerate(self.headers)
             if self.cleaned_data.get(f"column_{index}")
         }
-
-
-class DirectoryFilterForm(forms.Form):
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=COUNTRY_CHOICES)
-    status = forms.ChoiceField(
-        label=_("Catalogue status"),
-        required=False,
-        choices=[("", _("any status")), *Organisation.CatalogueKind.choices],
-    )

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Sum
@@ -292,6 +293,7 @@ def _merge(actor: Any, kept: Organisation, merged: Organisation) -> Organisation
                 ) from None
             if moved:
                 report["moved"][f"{related_model._meta.label_lower}.{fk_name}"] = moved
+        _move_many_to_many(kept, merged, report)
         merged.merged_into = kept
         merged.save(update_fields=["merged_into", "updated_at"])
         sizeclass.refresh([kept.pk])
@@ -325,6 +327,25 @@ def _pointing_relations() -> list[Any]:
             continue  # the tables behind many-to-many fields are handled with their field
         relations.append(relation)
     return relations
+
+
+def _move_many_to_many(kept: Organisation, merged: Organisation, report: dict[str, Any]) -> None:
+    """Other models' many-to-many links to the merged organisation (a corridor's partner hubs, an event's
+    partners) move to the kept one; where a row already links the kept one, the duplicate goes."""
+    for model in apps.get_models():
+        for link in model._meta.local_many_to_many:
+            if link.related_model is not Organisation or model is Organisation:
+                continue
+            through = link.remote_field.through
+            if through is None or not through._meta.auto_created:
+                continue
+            source, target = link.m2m_column_name(), link.m2m_reverse_name()
+            rows = through._default_manager
+            holders = set(rows.filter(**{target: kept.pk}).values_list(source, flat=True))
+            rows.filter(**{target: merged.pk, f"{source}__in": holders}).delete()
+            moved = rows.filter(**{target: merged.pk}).update(**{target: kept.pk})
+            if moved:
+                report["moved"][f"{model._meta.label_lower}.{link.name}"] = moved
 
 
 def _move_ownership(kept: Organisation, merged: Organisation, report: dict[str, Any]) -> None:

@@ -14,8 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,20 +25,16 @@ from moselle.accounts.forms import apply_errors
 from moselle.core.models import AuditEntry
 from moselle.organisations import actions, merging
 from moselle.organisations.access import (
-    directory_hubs,
     get_contact_for_user,
     get_financial_year_for_user,
-    get_hub_for_user,
     get_organisation_for_edit,
     get_organisation_for_user,
     get_ownership_for_user,
     ownership_owner_choices,
     require_registry_steward,
-    visible_organisations,
 )
 from moselle.organisations.forms import (
     ContactForm,
-    DirectoryFilterForm,
     DismissForm,
     FinancialYearForm,
     MergeForm,
@@ -51,9 +45,6 @@ from moselle.organisations.models import (
     DuplicateDismissal,
     Organisation,
     OrganisationMerge,
-    OrganisationSector,
-    OrganisationService,
-    OrganisationTechnology,
     Ownership,
 )
 
@@ -396,64 +387,4 @@ def duplicate_merge(request: HttpRequest, first_id: int, second_id: int) -> Http
             "moves": _what_moves(pair),
         },
         status=_status(form),
-    )
-
-
-# --- the hub directory ----------------------------------------------------------------------------------
-
-
-def _label_count(model: type[models.Model], **filters: Any) -> Coalesce:
-    rows = (
-        model._default_manager.filter(organisation=OuterRef("pk"), **filters)
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
-@login_required
-def hub_directory(request: HttpRequest) -> HttpResponse:
-    """The hubs of the European catalogue, filtered by country and catalogue status."""
-    form = DirectoryFilterForm(request.GET or None)
-    hubs = directory_hubs(request.user)
-    if form.is_bound:
-        form.is_valid()
-        values = form.cleaned_data
-        if values.get("country"):
-            hubs = hubs.filter(country=values["country"])
-        if values.get("status"):
-            hubs = hubs.filter(catalogue_kind=values["status"])
-    hubs = hubs.annotate(
-        label_count=_label_count(OrganisationTechnology, role=OrganisationTechnology.Role.OFFER)
-        + _label_count(OrganisationService)
-        + _label_count(OrganisationSector)
-    ).order_by("country", "name", "id")
-    page = Paginator(hubs, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "organisations/directory.html",
-        {"form": form, "page": page, "hubs": page.object_list, "query": query.urlencode()},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def directory_hub(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    hub = get_hub_for_user(request.user, organisation_id)
-    return render(
-        request,
-        "organisations/directory_hub.html",
-        {
-            "hub": hub,
-            "technologies": hub.technology_rows.filter(role=OrganisationTechnology.Role.OFFER)
-            .select_related("technology")
-            .order_by("technology__position"),
-            "services": hub.service_rows.select_related("service").order_by("service__position"),
-            "sectors": hub.sector_rows.select_related("sector").order_by("sector__position"),
-            "in_registry": visible_organisations(request.user).filter(pk=hub.pk).exists(),
-        },
     )

@@ -6,7 +6,8 @@ hub to confirm. Accepted and declined referrals are fed to the matching engine a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,8 @@ from moselle.journeys.actions.timeline import activity_record
 from moselle.journeys.models import Activity, Case, Need, Referral, ReferralMove, RoadmapAction
 from moselle.organisations.models import Organisation
 
-# Who may receive a referral: the organisations that deliver. Hubs abroad come with the network's transport.
+# Who may receive a referral: the organisations that deliver, and other hubs (``is_other_hub``), which the
+# network app reaches through their Moselle instance or by e-mail.
 RECIPIENT_KINDS = (
     Organisation.Kind.TECHNOLOGY_PROVIDER,
     Organisation.Kind.CONSULTANT,
@@ -44,6 +46,36 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     S.DONE: ((S.ACCEPTED, S.IN_PROGRESS), "recipient"),
     S.WITHDRAWN: ((S.PROPOSED, S.ACCEPTED, S.IN_PROGRESS), "company"),
 }
+
+
+@dataclass(frozen=True)
+class HubAbroad:
+    """The receiving hub acting on a referral from outside this instance: through its own Moselle instance or
+    the signed link it was sent. It acts only as the recipient of referrals made to it."""
+
+    organisation_id: int
+    is_authenticated: bool = False
+
+
+# Called with the referral after a change the other hub should hear of, inside the transaction: the first
+# consent (``"shared"``), a withdrawn consent (``"consent_withdrawn"``), a move (the new status). The network
+# app registers its transport here.
+REFERRAL_HOOKS: list[Callable[[Referral, str, Any], None]] = []
+
+
+def is_other_hub(organisation: Organisation) -> bool:
+    """A hub of the registry that is not this instance's own hub."""
+    from moselle.organisations.access import own_hub
+
+    if Organisation.Kind.HUB not in set(organisation.kinds):
+        return False
+    mine = own_hub()
+    return mine is None or mine.organisation_id != organisation.pk
+
+
+def _tell_hooks(referral: Referral, change: str, actor: Any) -> None:
+    for hook in REFERRAL_HOOKS:
+        hook(referral, change, actor)
 
 
 def referral_propose(
@@ -73,9 +105,9 @@ def referral_propose(
         errors.setdefault("recipient", []).append(_("A company cannot be referred to itself."))
     elif recipient.merged_into_id or recipient.is_historical:
         errors.setdefault("recipient", []).append(_("This organisation's file is closed; choose the one it became."))
-    elif not set(recipient.kinds) & set(RECIPIENT_KINDS):
+    elif not set(recipient.kinds) & set(RECIPIENT_KINDS) and not is_other_hub(recipient):
         errors.setdefault("recipient", []).append(
-            _("%(name)s is neither a provider nor a partner of the hub: only they receive referrals.")
+            _("%(name)s is neither a provider, a partner of the hub nor another hub: only they receive referrals.")
             % {"name": recipient.name}
         )
     if recipient is not None and "recipient" not in errors:
@@ -168,14 +200,18 @@ def referral_consent(
         person_email, person = check_email(email), None
     else:
         raise ValidationError({"referral": _("Only the company, or the hub for it, consents to share its file.")})
+    to_hub = is_other_hub(referral.recipient)
+    scope = f"referral {referral.pk} to {referral.recipient.name}: {', '.join(chosen)}"
+    if to_hub and transfer_warning(referral.recipient):
+        scope = f"transfer outside the EEA ({referral.recipient.country}, no adequacy decision); {scope}"
     with transaction.atomic():
         consent = consent_record(
             actor=actor,
             email=person_email,
-            purpose=Consent.Purpose.SHARE_WITH_PROVIDER,
+            purpose=Consent.Purpose.SHARE_WITH_HUB if to_hub else Consent.Purpose.SHARE_WITH_PROVIDER,
             given=given,
             method=method if not member else Consent.Method.WEB,
-            scope=f"referral {referral.pk} to {referral.recipient.name}: {', '.join(chosen)}"[:200],
+            scope=scope[:200],
             user=person,
         )
         first = referral.consent_id is None or not (referral.consent and referral.consent.given)
@@ -206,7 +242,19 @@ def referral_consent(
                 "journeys/email/referral_received",
                 {"company": _name_for_recipient(referral), "referral": referral.pk},
             )
+        if given and first:
+            _tell_hooks(referral, "shared", actor)
+        elif not given:
+            _tell_hooks(referral, "consent_withdrawn", actor)
     return referral
+
+
+def transfer_warning(recipient: Organisation) -> bool:
+    """Sharing with this organisation sends the file outside the EEA to a country without an adequacy decision:
+    the consent text names the transfer and its risks."""
+    from moselle.core.transfers import needs_transfer_warning
+
+    return needs_transfer_warning(recipient.country)
 
 
 def consent_given(referral: Referral) -> bool:
@@ -215,6 +263,14 @@ def consent_given(referral: Referral) -> bool:
 
 def _check_side(actor: Any, referral: Referral, side: str) -> None:
     members = member_organisation_ids(actor) if isinstance(actor, User) else set()
+    if isinstance(actor, HubAbroad):
+        if side != "recipient" or actor.organisation_id != referral.recipient_id:
+            raise ValidationError({"referral": _("Only the organisation the company was referred to can do this.")})
+        if not consent_given(referral):
+            raise ValidationError(
+                {"referral": _("The company has not consented to share its file with you: nothing can be done yet.")}
+            )
+        return
     if side == "recipient":
         if not consent_given(referral):
             raise ValidationError(
@@ -282,6 +338,7 @@ def referral_move(*, actor: Any, referral: Referral, status: str, note: str = ""
         _tell_after_move(referral, status)
         if status == S.DONE:
             _propose_service_record(actor, referral)
+        _tell_hooks(referral, status, actor)
     return referral
 
 
@@ -366,6 +423,8 @@ def _signal(actor: Any, referral: Referral, decision: str, reason: str) -> None:
     from moselle.matching.actions import record_outcome
 
     kind, item_id = ("offer", referral.offer_id) if referral.offer_id else ("provider", referral.recipient_id)
+    if kind == "provider" and is_other_hub(referral.recipient):
+        kind = "hub"
     text = referral.need.title if referral.need else (referral.action.title if referral.action else "")
     try:
         with transaction.atomic():

@@ -314,7 +314,7 @@ def test_it_refuses_a_referral_to_an_organisation_that_is_neither_provider_nor_p
     response = client_for(advisor).post(url, {"recipient": org_b.pk, "note": "Help them"})
 
     assert response.status_code == 400
-    message = "Beta Logistics is neither a provider nor a partner of the hub: only they receive referrals."
+    message = "Beta Logistics is neither a provider, a partner of the hub nor another hub: only they receive referrals."
     assert response.context["form"].errors["recipient"] == [message]
     assert shows(response, message)
     assert Referral.objects.count() == 0

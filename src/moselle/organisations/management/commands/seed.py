@@ -22,6 +22,7 @@ from moselle.events import demo as events_demo
 from moselle.funding import demo as funding_demo
 from moselle.funding.seed import seed_programmes
 from moselle.journeys import demo as journey_demo
+from moselle.network import demo as network_demo
 from moselle.organisations import actions, catalogue_import, demo
 from moselle.reporting import demo as reporting_demo
 from moselle.reporting import regulations as reporting_regulations
@@ -78,4 +79,5 @@ class Command(BaseCommand):
         self.stdout.write(reporting_demo.load_demo_reporting(seed=seed).line())
         self.stdout.write(events_demo.load_demo_events(seed=seed).line())
         self.stdout.write(funding_demo.load_demo_funding().line())
+        self.stdout.write(network_demo.load_demo_network().line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
