@@ -198,6 +198,33 @@ def referral_answer_token(w: World) -> dict[str, Any]:
     return {"token": match.group(1)}
 
 
+def a_peer(w: World) -> dict[str, Any]:
+    from moselle.network.models import Peer, PeerKey
+
+    peer = Peer.objects.create(hub=_registered("Hub", kinds=["hub"]), base_url="https://peer.example.eu")
+    PeerKey.objects.create(peer=peer, key_id=f"peer-key-{next(_serial)}", public_key="A" * 43)
+    return {"peer_id": peer.pk}
+
+
+def a_remote_offer(w: World) -> dict[str, Any]:
+    from moselle.network.models import Peer, RemoteOffer
+
+    peer = Peer.objects.create(
+        hub=_registered("Hub", kinds=["hub"]), base_url="https://peer.example.eu", status=Peer.Status.ACTIVE
+    )
+    offer = RemoteOffer.objects.create(peer=peer, remote_id=next(_serial), title={"en": "Cyber audit"})
+    return {"offer_id": offer.pk}
+
+
+def new_corridor(w: World) -> dict[str, Any]:
+    return {"title": "Corridor", "partners": [_registered("Hub", kinds=["hub"]).pk], "started_on": "2024-01-01"}
+
+
+def new_collaboration(w: World) -> dict[str, Any]:
+    hub = _registered("Hub", kinds=["hub"])
+    return {"kind": "exchange", "title": "Visit", "happened_on": "2024-03-01", "hubs": [hub.pk]}
+
+
 def pair(first: str, second: str) -> Callable[[World], dict[str, Any]]:
     """Two fresh organisations named in the body, for the duplicate decisions."""
     return lambda w: {first: _registered("Twin").pk, second: _registered("Twin").pk}
@@ -693,6 +720,17 @@ PAGES: dict[str, Entry] = {
     "referral_abroad": Entry(ok(STAFF), 404, make=referral_abroad_in_a),
     "referral_dossier": Entry(ok(STAFF), 404, make=referral_abroad_in_a),
     "referral_answer": Entry(ok(PERSONAS), 200, make=referral_answer_token, anonymous=200),
+    "remote_offer": Entry(ok(EVERYONE_LOGGED_IN), 404, make=a_remote_offer),
+    "peer_list": Entry(ok([ADMIN]), 404),
+    "peer_invitation_new": Entry(ok([ADMIN]), 404, "post"),
+    "peer_pair": Entry(ok([ADMIN], 400), 404, "post", data=lambda w: {"base_url": "http://insecure.example.eu"}),
+    "peer_key_rotate": Entry(ok([ADMIN], 302), 404, "post"),
+    "peer_detail": Entry(ok([ADMIN]), 404, make=a_peer),
+    "peer_confirm": Entry(ok([ADMIN], 400), 404, "post", a_peer, lambda w: {"fingerprint": "0000"}),
+    "peer_revoke": Entry(ok([ADMIN], 302), 404, "post", a_peer),
+    # Machines only: a request without a valid signature is refused, whoever sends it.
+    "federation_inbox": Entry({}, 401, "post", anonymous=401),
+    "federation_pair": Entry({}, 400, "post", anonymous=400),
     "api_not_found": Entry({}, 404, anonymous=404),
     # Maturity assessments: A's members fill in and read A's; hub staff all of them; observers none.
     "organisation_assessments": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
@@ -1027,6 +1065,17 @@ API: dict[tuple[str, str], Entry] = {
     # Events: every caller reads the published events and registers someone (a draft is a 404 but for hub
     # staff); drafting, changing, publishing, cancelling, the registrations, approval and attendance are hub
     # staff's. The API asks a token or a session of every caller, as everywhere.
+    ("get", "/network/corridors"): Entry(ok(STAFF), 404),
+    ("post", "/network/corridors"): Entry(ok(STAFF, 201), 404, "post", data=new_corridor),
+    ("get", "/network/corridors/{corridor_id}"): Entry(ok(STAFF), 404, make=a_corridor),
+    ("get", "/network/collaborations"): Entry(ok(STAFF), 404),
+    ("post", "/network/collaborations"): Entry(ok(STAFF, 201), 404, "post", data=new_collaboration),
+    ("get", "/network/referrals/{referral_id}/messages"): Entry(ok(STAFF), 404, make=referral_abroad_in_a),
+    ("post", "/network/referrals/{referral_id}/email"): Entry(
+        ok(STAFF, 201), 404, "post", referral_abroad_in_a, lambda w: {"email": "hub@example.org"}
+    ),
+    ("get", "/network/peers"): Entry(ok([ADMIN]), 404),
+    ("get", "/network/peers/{peer_id}"): Entry(ok([ADMIN]), 404, make=a_peer),
     ("get", "/funding/programmes"): Entry(ok(AUTHENTICATED), 404),
     ("get", "/funding/programmes/{programme_id}"): Entry(ok(AUTHENTICATED), 404, make=a_programme),
     ("post", "/funding/programmes"): Entry(ok(STAFF, 201), 404, "post", data=new_programme),
@@ -1183,6 +1232,8 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
         search_of_plain_a,
         a_corridor,
         referral_answer_token,
+        a_peer,
+        a_remote_offer,
     )
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0

@@ -131,6 +131,7 @@ def _mount() -> None:
     from moselle.funding.api_applications import router as funding_applications_router
     from moselle.journeys.api import router as journeys_router
     from moselle.matching.api import router as matching_router
+    from moselle.network.api import router as network_router
     from moselle.organisations.api import router as organisations_router
     from moselle.organisations.api_registry import router as registry_router
     from moselle.reporting.api import router as reporting_router
@@ -148,6 +149,7 @@ def _mount() -> None:
     api.add_router("/", events_router)
     api.add_router("/", funding_router)
     api.add_router("/", funding_applications_router)
+    api.add_router("/", network_router)
 
 
 _mount()

@@ -219,6 +219,16 @@ MOSELLE_EVENT_SURVEY_AFTER_HOURS = env_int("MOSELLE_EVENT_SURVEY_AFTER_HOURS", 2
 # ends; the counts, attendance and organisation stay for the figures.
 MOSELLE_EVENT_RETENTION_DAYS = env_int("MOSELLE_EVENT_RETENTION_DAYS", 365, minimum=1, maximum=3650)
 
+# Federation with other Moselle instances (network/federation): messages go over HTTPS only; plain http is for
+# the loopback test. A signed message older or newer than the skew allowance is refused; an undelivered message
+# is retried after the base delay, doubled at every attempt (at most six hours apart).
+MOSELLE_FEDERATION_ALLOW_HTTP = env_bool("MOSELLE_FEDERATION_ALLOW_HTTP", False)
+MOSELLE_FEDERATION_CLOCK_SKEW_SECONDS = env_int("MOSELLE_FEDERATION_CLOCK_SKEW_SECONDS", 300, minimum=5, maximum=3600)
+MOSELLE_FEDERATION_RETRY_BASE_SECONDS = env_int("MOSELLE_FEDERATION_RETRY_BASE_SECONDS", 60, minimum=1, maximum=3600)
+MOSELLE_FEDERATION_MAX_BODY = env_int("MOSELLE_FEDERATION_MAX_BODY", 1_000_000, minimum=10_000, maximum=20_000_000)
+MOSELLE_FEDERATION_INVITATION_HOURS = env_int("MOSELLE_FEDERATION_INVITATION_HOURS", 48, minimum=1, maximum=24 * 30)
+MOSELLE_FEDERATION_TIMEOUT_SECONDS = env_int("MOSELLE_FEDERATION_TIMEOUT_SECONDS", 10, minimum=1, maximum=120)
+
 _task_backend = env_choice("MOSELLE_TASK_BACKEND", "immediate" if TESTING else "database", ("immediate", "database"))
 TASKS = {
     "default": {

@@ -68,7 +68,7 @@ def test_hub_manager_opens_the_duplicates_and_the_hub_directory(tab: Tab) -> Non
     expect(page.get_by_role("table")).to_be_visible()
     nav_to(tab, "Hub directory", "Hub directory")
     page.get_by_label("Country").select_option("LU")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Find hubs").click()
     tab.landed(tab.heading().filter(has_text="Hub directory"))
     expect(page).to_have_url(re.compile(r"country=LU"))
 

@@ -48,6 +48,7 @@ class Case(models.Model):
         ADVISOR = "advisor", _("entered by an advisor")
         EVENT = "event", _("attended an event")
         API = "api", _("API")
+        HUB = "hub", _("referred by another hub")
 
     class CloseReason(models.TextChoices):
         COMPLETED = "completed", _("support delivered")

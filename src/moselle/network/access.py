@@ -10,7 +10,7 @@ from django.http import Http404
 
 from moselle.accounts.access import require_hub_admin, require_hub_staff
 from moselle.funding.access import TOP
-from moselle.network.models import Collaboration, Corridor, Peer
+from moselle.network.models import Collaboration, Corridor, Peer, RemoteOffer
 
 
 def visible_corridors(user: Any) -> QuerySet[Corridor]:
@@ -37,6 +37,16 @@ def visible_peers(user: Any) -> QuerySet[Peer]:
 
 def get_peer_for_user(user: Any, peer_id: int) -> Peer:
     found = visible_peers(user).filter(pk=peer_id).first() if 1 <= peer_id <= TOP else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_remote_offer_for_user(user: Any, offer_id: int) -> RemoteOffer:
+    """A paired hub's offer: every signed-in person, as long as the pairing stands."""
+    if not getattr(user, "is_authenticated", False) or not 1 <= offer_id <= TOP:
+        raise Http404
+    found = RemoteOffer.objects.select_related("peer__hub").filter(pk=offer_id, peer__status=Peer.Status.ACTIVE).first()
     if found is None:
         raise Http404
     return found

@@ -9,6 +9,7 @@ from moselle.network.models import (
     PairingInvitation,
     Peer,
     PeerKey,
+    RemoteOffer,
     SeenNonce,
 )
 
@@ -57,3 +58,8 @@ class EnvelopeAdmin(ReadOnlyAdmin):
 @admin.register(SeenNonce)
 class SeenNonceAdmin(ReadOnlyAdmin):
     list_display = ("key_id", "nonce", "seen_at")
+
+
+@admin.register(RemoteOffer)
+class RemoteOfferAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "peer", "remote_id", "kind", "received_at")

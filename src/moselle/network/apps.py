@@ -15,7 +15,22 @@ class NetworkConfig(AppConfig):
             kpis.register(source)
 
         from moselle.journeys.actions.referrals import REFERRAL_HOOKS
-        from moselle.network.referrals import on_referral_change
+        from moselle.network import referrals
+        from moselle.network.federation import messages
 
-        if on_referral_change not in REFERRAL_HOOKS:
-            REFERRAL_HOOKS.append(on_referral_change)
+        for hook in (referrals.on_referral_change, messages.on_referral_change):
+            if hook not in REFERRAL_HOOKS:
+                REFERRAL_HOOKS.append(hook)
+
+        from moselle.matching import registry
+        from moselle.network.federation.matching import RemoteOfferSource
+
+        registry.register(RemoteOfferSource())
+
+        from moselle.core import due_work
+        from moselle.network.federation import inbox, outbox
+
+        due_work.register("federation outbox", outbox.retry_due)
+        due_work.register("federation catalogues", messages.share_changed_catalogues)
+        due_work.register("federation nonces", inbox.forget_old_nonces)
+        due_work.register("federation inbox", messages.process_left_over)

@@ -268,9 +268,10 @@ def _path_data(polygons: Iterable[Polygon], frame: Frame) -> str:
 
 
 def _svg(*, frame_width: float, height: float, element_id: str, title: str, body: Iterable[str]) -> str:
+    # A group, not an image: its countries and hubs are links, which an image's children could not be.
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(frame_width)} {_num(height)}" width="100%" '
-        f'role="img" aria-labelledby="{_esc(element_id)}-title" font-family="sans-serif">'
+        f'role="group" aria-labelledby="{_esc(element_id)}-title" font-family="sans-serif">'
         f'<title id="{_esc(element_id)}-title">{_esc(title)}</title>{"".join(body)}</svg>'
     )
 

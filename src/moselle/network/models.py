@@ -152,6 +152,10 @@ class Peer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    profile = models.JSONField(_("public profile"), default=dict, blank=True)
+    catalogue_sent = models.PositiveBigIntegerField(
+        _("catalogue version sent"), default=0, help_text=_("The catalogue version last sent to this peer.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -258,6 +262,9 @@ class Envelope(models.Model):
         related_name="envelopes",
         verbose_name=_("referral"),
     )
+    signed_with = models.CharField(
+        _("signed with"), max_length=64, blank=True, help_text=_("The key id to sign with; empty: the current key.")
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
@@ -279,6 +286,34 @@ class Envelope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.type} {self.message_id}"
+
+
+class RemoteOffer(models.Model):
+    """A published offer of a paired hub's catalogue, as its instance last sent it; shown in this hub's
+    matching with its origin. Replaced whole at every catalogue the peer sends."""
+
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="offers", verbose_name=_("peer"))
+    remote_id = models.PositiveBigIntegerField(_("id at the peer"))
+    kind = models.CharField(_("kind"), max_length=20, blank=True)
+    title = models.JSONField(_("title"), default=dict)
+    description = models.JSONField(_("description"), default=dict)
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
+    technologies = models.JSONField(_("technologies"), default=list)
+    languages = models.JSONField(_("languages"), default=list)
+    countries = models.JSONField(_("countries served"), default=list)
+    url = models.CharField(_("address at the peer"), max_length=500, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now=True)
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        ordering = ["peer", "remote_id"]
+        verbose_name = _("offer of a paired hub")
+        verbose_name_plural = _("offers of paired hubs")
+        constraints = [models.UniqueConstraint(fields=["peer", "remote_id"], name="remote_offer_once")]
+
+    def __str__(self) -> str:
+        return str(self.title.get("en") or next(iter(self.title.values()), "")) if self.title else str(self.remote_id)
 
 
 class SeenNonce(models.Model):

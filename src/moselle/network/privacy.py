@@ -37,6 +37,10 @@ def export(person: privacy.Person) -> dict[str, Any]:
 
 
 def erase(person: privacy.Person) -> int:
+    """Forget the person here, and ask the paired hubs that received them in a referral to do the same."""
+    from moselle.network.federation.messages import ask_to_erase, peers_holding
+
+    peers = peers_holding(person.email) if person.email else []
     count = 0
     for envelope in _envelopes(person).order_by("id"):
         if envelope.email.lower() == person.email.lower():
@@ -45,6 +49,7 @@ def erase(person: privacy.Person) -> int:
             envelope.payload = {}
         envelope.save(update_fields=["email", "payload"])
         count += 1
+    ask_to_erase(peers, person.email)  # after the loop, which would otherwise empty these requests too
     return count
 
 

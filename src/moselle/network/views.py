@@ -20,6 +20,7 @@ from moselle.accounts.access import is_hub_staff
 from moselle.matching import engine
 from moselle.matching.views import card_for
 from moselle.network import geo
+from moselle.network.access import get_remote_offer_for_user
 from moselle.network.forms import DirectoryFilterForm
 from moselle.network.models import Corridor
 from moselle.network.queries import filter_hubs, hubs_by_need, hubs_per_country
@@ -160,3 +161,10 @@ def network_map(request: HttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
         },
     )
+
+
+@login_required
+def remote_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """An offer of a paired hub's catalogue, as its platform sent it, with where it comes from."""
+    offer = get_remote_offer_for_user(request.user, offer_id)
+    return render(request, "network/remote_offer.html", {"offer": offer})

@@ -55,6 +55,8 @@ class HubAbroad:
 
     organisation_id: int
     is_authenticated: bool = False
+    # The hub that sent a referral here, acting for the company there (it withdraws the referral).
+    acts_for_company: bool = False
 
 
 # Called with the referral after a change the other hub should hear of, inside the transaction: the first
@@ -264,6 +266,8 @@ def consent_given(referral: Referral) -> bool:
 def _check_side(actor: Any, referral: Referral, side: str) -> None:
     members = member_organisation_ids(actor) if isinstance(actor, User) else set()
     if isinstance(actor, HubAbroad):
+        if side == "company" and actor.acts_for_company:
+            return
         if side != "recipient" or actor.organisation_id != referral.recipient_id:
             raise ValidationError({"referral": _("Only the organisation the company was referred to can do this.")})
         if not consent_given(referral):
