@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moselle.accounts.forms import apply_errors
+from moselle.core.ids import row_id
 from moselle.events import access, actions
 from moselle.events.forms import ERROR_FIELDS, EventForm, event_data, initial_for
 from moselle.events.models import Event, Registration
@@ -165,7 +166,7 @@ def staff_registration_match(request: HttpRequest, registration_id: int) -> Http
     wanted = str(request.POST.get("organisation", "")).strip()
     organisation = None
     if not prospect:
-        found = int(wanted) if wanted.isdecimal() and len(wanted) <= 10 else None
+        found = row_id(wanted)
         organisation = Organisation.objects.filter(pk=found, merged_into__isnull=True).first() if found else None
         if organisation is None:
             messages.error(request, _("No organisation of the registry has this number."))

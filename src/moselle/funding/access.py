@@ -11,21 +11,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from moselle.accounts.access import is_hub_staff, member_organisation_ids, require_hub_staff
+from moselle.core.ids import TOP
 from moselle.funding.models import Application, Call, Programme, SavedSearch
 from moselle.organisations.models import Organisation
-
-TOP = 2**31 - 1
-
-
-def row_id(value: object) -> int | None:
-    """A database id from untrusted input (text or a number), or None: at most ten digits, so that neither
-    ``int()`` on thousands of digits nor an id beyond the database's integers can fail."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 1 <= value <= TOP else None
-    text = str(value).strip()
-    return int(text) if text.isdecimal() and len(text) <= 10 and 1 <= int(text) <= TOP else None
 
 
 def visible_programmes(user: Any) -> QuerySet[Programme]:

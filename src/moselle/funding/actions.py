@@ -80,7 +80,7 @@ def _providers(value: Any) -> list[Organisation]:
         return []
     if not isinstance(value, list) or len(value) > MAX_PROVIDERS:
         raise ValidationError({"approved_providers": _("Give the providers as a list of registry ids.")})
-    from moselle.funding.access import row_id
+    from moselle.core.ids import row_id
 
     ids = [row_id(item) for item in value]
     if None in ids:

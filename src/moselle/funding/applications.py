@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from moselle.accounts.access import is_hub_staff, member_organisation_ids
 from moselle.core import audit
-from moselle.funding.access import row_id
+from moselle.core.ids import row_id
 from moselle.funding.models import Application, Call, Investment, Programme
 from moselle.journeys.actions.checks import Checked, check_text, user_of
 from moselle.journeys.models import RoadmapAction

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moselle.core import audit, mail
+from moselle.core.ids import row_id
 from moselle.funding import access, queries
 from moselle.funding import rules as rulebook
 from moselle.funding.facts import Facts
@@ -55,7 +56,7 @@ def _organisation_id(actor: Any) -> Any:
     def check(value: Any) -> int | None:
         if value in (None, ""):
             return None
-        wanted = access.row_id(value)
+        wanted = row_id(value)
         found = None
         if wanted is not None:
             found = access.funding_organisations(actor).filter(pk=wanted).values_list("pk", flat=True).first()
@@ -75,7 +76,7 @@ def _calls(actor: Any) -> Any:
         if value in (None, ""):
             return []
         items = list(value) if isinstance(value, (list, tuple)) else [value]
-        ids = {access.row_id(item) for item in items}
+        ids = {row_id(item) for item in items}
         if len(items) > MAX_FOLLOWED or None in ids:
             raise ValidationError({"calls": _("Choose the calls to follow from the list.")})
         found = list(access.visible_calls(actor).filter(pk__in=ids))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from moselle.accounts.access import is_hub_staff
 from moselle.core.i18n import pick
+from moselle.core.ids import row_id
 from moselle.funding import access, actions, applications, matching, queries, searches
 from moselle.funding import rules as rulebook
 from moselle.funding.facts import Facts
@@ -51,7 +52,7 @@ GROUPS = (
 
 
 def _id(value: str) -> int:
-    found = access.row_id(value)
+    found = row_id(value)
     if found is None:
         raise Http404
     return found
@@ -437,7 +438,7 @@ def search_list(request: HttpRequest) -> HttpResponse:
 
 def _search_organisations(request: HttpRequest, chosen: str) -> list[Organisation]:
     own = list(access.member_funding_organisations(request.user))
-    wanted = access.row_id(chosen)
+    wanted = row_id(chosen)
     if wanted is not None and wanted not in {o.pk for o in own}:
         extra = access.funding_organisations(request.user).filter(pk=wanted).first()
         if extra is not None:

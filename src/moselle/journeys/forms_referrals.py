@@ -38,6 +38,18 @@ def recipients() -> QuerySet[Organisation]:
     )
 
 
+def other_hubs() -> QuerySet[Organisation]:
+    """The live hubs of the directory but this instance's own."""
+    from moselle.organisations.access import own_hub
+
+    mine = own_hub()
+    hubs = Organisation.objects.filter(
+        kind_rows__kind=Organisation.Kind.HUB, merged_into__isnull=True, is_historical=False
+    ).distinct()
+    hubs = hubs.exclude(pk=mine.organisation_id) if mine is not None else hubs
+    return hubs.order_by("country", "name", "id")
+
+
 def recipient_label(organisation: Organisation) -> str:
     kinds = ", ".join(organisation.kind_labels())
     return f"{organisation.display_name} ({kinds})" if kinds else organisation.display_name
@@ -78,6 +90,7 @@ class ReferralProposeForm(forms.Form):
         organisation: Organisation,
         fixed_recipient: Organisation | None = None,
         ask_consent: bool = False,
+        abroad: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -95,6 +108,9 @@ class ReferralProposeForm(forms.Form):
             # organisations it could see anyway: the message never reveals another's name.
             field.queryset = nameable_recipients(user)
             choices = [(o.pk, recipient_label(o)) for o in recipients().exclude(pk=organisation.pk)]
+            if abroad:  # the other hubs of the directory, by country, instead of the hub's providers
+                choices = [(o.pk, f"{o.display_name} ({o.country})") for o in other_hubs()]
+                field.label, field.help_text = _("Refer to the hub"), _("Another hub of the directory.")
             # A hub abroad is preselected from its directory page; the list stays the hub's own providers'.
             hub_id = (self.initial or {}).get("recipient")
             hub = (

@@ -150,6 +150,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         organisation=organisation,
         fixed_recipient=offer.provider if offer is not None else None,
         ask_consent=member,
+        abroad=request.GET.get("abroad") == "1",
     )
     if form.is_bound and form.is_valid():
         referral = _propose(request, form, organisation, about, member=member)
@@ -224,6 +225,13 @@ def _propose(
 # --- A referral's page ---------------------------------------------------------------------------------------
 
 
+def received_from_hub(referral: Referral) -> bool:
+    """The referral came from a paired hub through the federation (the network app keeps its message)."""
+    from moselle.network.federation.messages import received_referral
+
+    return received_referral(referral.pk) is not None
+
+
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_referral_for_user(request.user, referral_id)
@@ -266,7 +274,7 @@ def _detail(
         "paper_form": slots.get("paper_consent"),
         "rate_form": slots.get("rate"),
         "move_forms": [form for name, form in slots.items() if name.startswith("move:")],
-        "to_hub": is_other_hub(referral.recipient),
+        "to_hub": is_other_hub(referral.recipient) or received_from_hub(referral),
         "transfer_warning": is_other_hub(referral.recipient) and transfer_warning(referral.recipient),
     }
     return render(request, "journeys/referrals/detail.html", context, status=status)

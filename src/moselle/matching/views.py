@@ -323,7 +323,7 @@ def find_result(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     return render(request, "matching/result.html", context)
 
 
-REFERABLE = {"offer": "offer", "provider": "recipient"}  # what a referral names, by kind of result
+REFERABLE = {"offer": "offer", "provider": "recipient", "hub": "recipient"}  # what a referral names, by kind
 
 
 def referral_links(user: Any, item: Any) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from moselle.accounts.access import require_hub_admin, require_hub_staff
-from moselle.funding.access import TOP
+from moselle.core.ids import TOP
 from moselle.network.models import Collaboration, Corridor, Peer, RemoteOffer
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from moselle.accounts.access import is_hub_staff
 from moselle.core import audit, files
-from moselle.funding.access import row_id
+from moselle.core.ids import row_id
 from moselle.journeys.actions.checks import check_text, user_of
 from moselle.network.models import Collaboration, Corridor
 from moselle.organisations.access import own_hub
@@ -177,6 +177,8 @@ def collaboration_record(
         errors["happened_on"] = [_("Record a collaboration once it has happened.")]
     if corridor is not None and day is not None and day < corridor.started_on:
         errors["happened_on"] = [_("This is before the corridor started.")]
+    if corridor is not None and day is not None and corridor.ended_on and day > corridor.ended_on:
+        errors["happened_on"] = [_("This is after the corridor ended.")]
     if errors:
         raise ValidationError(errors)
     assert day is not None

@@ -1,7 +1,8 @@
 """The network's figures in the hub's KPIs (registered with ``reporting.kpis`` when the app is ready).
 
 - ``cross_border_corridors``: corridors running at some time in the period (started by its end, not ended
-  before its start); it measures the hub's target of the same code.
+  before its start) with at least one partner hub in another country; it measures the hub's target of the
+  same code.
 - ``collaborations``: "collaborations with other EDIHs", the collaborations recorded in the period (joint
   events, exchanges, referrals, others).
 - ``collaborating_hubs``: the distinct other hubs the hub did something with in the period.
@@ -14,17 +15,27 @@ delivered to companies; these figures are the hub's own and ignore them. The tab
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from moselle.network.models import Collaboration, Corridor
+from moselle.organisations.models import HubProfile
 from moselle.reporting.kpis import Filters, KpiSource, Period
 
 
 def running(period: Period) -> QuerySet[Corridor]:
+    """Corridors running at some time in the period that cross a border: at least one partner hub is in
+    another country than this hub."""
     corridors = Corridor.objects.filter(started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
     )
+    # In the same query: a partner whose country is not this hub's (every partner, before a hub is set up).
+    home = HubProfile.objects.values("organisation__country")[:1]
+    abroad = Corridor.partners.through.objects.exclude(
+        organisation__country=Coalesce(Subquery(home), Value(""))
+    ).values("corridor")
+    corridors = corridors.filter(pk__in=abroad)
     return corridors if settings.MOSELLE_DEMO else corridors.filter(is_demo=False)
 
 

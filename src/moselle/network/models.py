@@ -220,8 +220,8 @@ class PairingInvitation(models.Model):
 
 
 class Envelope(models.Model):
-    """One message to or from another hub. Outgoing: queued, delivered (the peer took it, or the e-mail to a
-    hub without Moselle left), acknowledged (the peer acted on it, or the hub answered through its link);
+    """One message to or from another hub. Outgoing: queued, delivered (the peer took it, or the hub without
+    Moselle opened the link it was e-mailed), acknowledged (the peer acted on it, or the hub answered);
     retried with exponential backoff until delivered. Incoming: kept once per message id, so a message sent
     twice is acted on once."""
 

@@ -46,7 +46,9 @@ def erase(person: privacy.Person) -> int:
         if envelope.email.lower() == person.email.lower():
             envelope.email = ""
         if person.email.lower() in str(envelope.payload).lower():
-            envelope.payload = {}
+            # The referral's number stays: later answers and withdrawals still find their referral.
+            number = envelope.payload.get("referral") if envelope.type == "referral" else None
+            envelope.payload = {"referral": number} if number is not None else {}
         envelope.save(update_fields=["email", "payload"])
         count += 1
     ask_to_erase(peers, person.email)  # after the loop, which would otherwise empty these requests too

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from moselle.core import audit, links, mail
 from moselle.journeys.actions.checks import check_email
 from moselle.journeys.actions.referrals import OPEN, HubAbroad, consent_given, is_other_hub, referral_move
 from moselle.journeys.models import Referral
-from moselle.network.models import Collaboration, Envelope
+from moselle.network.models import Collaboration, Envelope, Peer
 
 LINK_PURPOSE = "referral-abroad"
 LINK_DAYS = 180  # the hub answers over weeks: accepted, started, done
@@ -37,19 +37,29 @@ def envelopes_of(referral: Referral) -> list[Envelope]:
     return list(Envelope.objects.filter(referral=referral).order_by("created_at", "id"))
 
 
-def _record_collaboration(referral: Referral, actor: Any) -> None:
-    """A referral sent to another hub is one collaboration with it, counted on the day it was first sent."""
+def record_collaboration(referral: Referral, actor: Any, other_hub: Any = None) -> None:
+    """A referral sent to or received from another hub is one collaboration with it, counted on the day it was
+    first sent or received."""
     if Collaboration.objects.filter(referral=referral).exists():
         return
-    collaboration = Collaboration.objects.create(
+    hub = other_hub or referral.recipient
+    try:
+        with transaction.atomic():
+            collaboration = _collaboration_for(referral, hub, actor)
+    except IntegrityError:  # recorded by a request running at the same time
+        return
+    collaboration.hubs.set([hub])
+
+
+def _collaboration_for(referral: Referral, hub: Any, actor: Any) -> Collaboration:
+    return Collaboration.objects.create(
         kind=Collaboration.Kind.REFERRAL,
-        title=_("Referral %(number)d to %(hub)s") % {"number": referral.pk, "hub": referral.recipient.name},
+        title=_("Referral %(number)d with %(hub)s") % {"number": referral.pk, "hub": hub.name},
         happened_on=timezone.localdate(),
         referral=referral,
         is_demo=referral.organisation.is_demo,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    collaboration.hubs.set([referral.recipient])
 
 
 def referral_send_by_email(*, actor: Any, referral: Referral, email: Any, language: str = "en") -> Envelope:
@@ -63,6 +73,8 @@ def referral_send_by_email(*, actor: Any, referral: Referral, email: Any, langua
         errors["referral"] = [_("The company has not consented to share its file with this hub.")]
     elif referral.status not in OPEN:
         errors["referral"] = [_("This referral is over; there is nothing to send.")]
+    elif Peer.objects.filter(hub=referral.recipient, status=Peer.Status.ACTIVE).exists():
+        errors["referral"] = [_("This hub's platform is paired with this one: the referral travels to it there.")]
     try:
         address = check_email(email)
     except ValidationError as error:
@@ -89,6 +101,7 @@ def referral_send_by_email(*, actor: Any, referral: Referral, email: Any, langua
             template="network/email/referral_abroad",
             context={
                 "hub": referral.recipient.name,
+                "from_hub": _own_hub_name(),
                 "referral": referral.pk,
                 "note": referral.note,
                 "url": settings.SITE_URL.rstrip("/") + reverse("referral_answer", args=[issued.token]),
@@ -96,7 +109,7 @@ def referral_send_by_email(*, actor: Any, referral: Referral, email: Any, langua
             },
             language=language,
         )
-        _record_collaboration(referral, actor)
+        record_collaboration(referral, actor)
         audit.record(
             actor=actor,
             action="referral.send_abroad",
@@ -105,6 +118,13 @@ def referral_send_by_email(*, actor: Any, referral: Referral, email: Any, langua
             organisation_id=referral.organisation_id,
         )
     return envelope
+
+
+def _own_hub_name() -> str:
+    from moselle.organisations.access import own_hub
+
+    mine = own_hub()
+    return mine.edih_name if mine is not None else "Moselle"
 
 
 def referral_for_link(token: str) -> tuple[Referral, Envelope]:
@@ -121,9 +141,11 @@ def referral_for_link(token: str) -> tuple[Referral, Envelope]:
         referral is None
         or envelope is None
         or not consent_given(referral)
-        or referral.status == Referral.Status.WITHDRAWN
+        or referral.status in (Referral.Status.WITHDRAWN, Referral.Status.DECLINED)
     ):
-        raise links.LinkError(_("This referral is no longer shared with you: the company withdrew it or its consent."))
+        raise links.LinkError(
+            _("This referral is no longer shared with you: it was declined, or the company withdrew it or its consent.")
+        )
     if envelope.status == Envelope.Status.QUEUED:
         Envelope.objects.filter(pk=envelope.pk, status=Envelope.Status.QUEUED).update(
             status=Envelope.Status.DELIVERED, delivered_at=timezone.now()

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from moselle.accounts.access import is_hub_staff
 from moselle.matching import engine
@@ -144,7 +145,11 @@ def network_map(request: HttpRequest) -> HttpResponse:
         links={code: f"{base}?country={code}" for code in counts},
         title=_("Hubs per country"),
         legend=_("Hubs"),
-        label=lambda code, name, count: _("%(country)s: %(count)d hubs") % {"country": name, "count": count},
+        label=lambda code, name, count: (
+            ngettext("%(country)s: %(count)d hub", "%(country)s: %(count)d hubs", count)
+            % {"country": name, "count": count}
+        ),
+        no_hub=_("no hub"),
     )
     region = geo.greater_region_map(
         _greater_region_points(),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moselle.accounts.forms import apply_errors
-from moselle.funding.access import row_id
+from moselle.core.ids import row_id
 from moselle.network import actions, figures
 from moselle.network.access import get_corridor_for_user, visible_collaborations, visible_corridors
 from moselle.network.forms import CollaborationForm, CorridorForm, DocumentForm

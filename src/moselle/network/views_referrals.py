@@ -3,6 +3,8 @@ without Moselle), the printable dossier, and the page a hub without Moselle answ
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,7 @@ from moselle.journeys.actions.referrals import MOVES, consent_given, is_other_hu
 from moselle.journeys.models import Referral
 from moselle.journeys.sharing import shared_file
 from moselle.network import referrals
+from moselle.network.federation.messages import received_referral
 from moselle.network.models import Peer
 
 
@@ -55,19 +58,37 @@ class AnswerForm(forms.Form):
         ]
 
 
-def _abroad(request: HttpRequest, referral_id: int) -> Referral:
+def _abroad(request: HttpRequest, referral_id: int, *, received: bool = False) -> Referral:
+    """A referral to another hub, or (``received``) one that came from a paired hub."""
     require_hub_staff(request.user)
     referral = get_referral_for_user(request.user, referral_id)
-    if not is_other_hub(referral.recipient):
+    if not is_other_hub(referral.recipient) and not (received and received_referral(referral.pk) is not None):
         raise Http404
     return referral
+
+
+def _received_file(payload: dict[str, Any]) -> dict[str, Any]:
+    """The file a peer sent, shaped as the shared-file partial reads it: only the parts the company shared."""
+    file = payload.get("file")
+    if not isinstance(file, dict):
+        return {}
+    parts = [code for code in payload.get("shared") or [] if code in Referral.Share.values]
+    return {**{code: file.get(code) for code in parts if isinstance(file.get(code), dict)}, "parts": parts}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_abroad(request: HttpRequest, referral_id: int) -> HttpResponse:
     """How a referral to another hub travels: to a paired instance, or by e-mail with a link to answer."""
-    referral = _abroad(request, referral_id)
+    referral = _abroad(request, referral_id, received=True)
+    origin = received_referral(referral.pk)
+    if origin is not None:
+        # Received from a paired hub: the file as that hub sent it, and the messages about it.
+        return render(
+            request,
+            "network/referral_received.html",
+            {"referral": referral, "origin": origin, "file": _received_file(origin.payload)},
+        )
     form = SendByEmailForm(request.POST or None, initial={"language": "en"})
     if request.method == "POST" and form.is_valid():
         try:

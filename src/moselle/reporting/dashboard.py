@@ -150,18 +150,8 @@ def more_figures(period: Period, filters: Filters, *, observer: bool) -> list[Kp
     return suppression.suppress_kpis(values) if observer else values
 
 
-CORE_CODES = (
-    "organisations_informed",
-    "organisations_inspired",
-    "organisations_engaged",
-    "customers_served",
-    "services_delivered",
-    "aid_granted",
-    "aid_on_services",
-    "satisfaction_mean",
-    "maturity_organisations",
-    "maturity_progress",
-)
+# Reporting's own figures, shown in their own sections; every other registered source goes under "more".
+CORE_CODES = tuple(source.code for source in queries.core_sources())
 
 
 def core_figures(figures: queries.Dashboard) -> dict[str, Any]:

@@ -203,7 +203,8 @@ def referral_consent(
     else:
         raise ValidationError({"referral": _("Only the company, or the hub for it, consents to share its file.")})
     to_hub = is_other_hub(referral.recipient)
-    scope = f"referral {referral.pk} to {referral.recipient.name}: {', '.join(chosen)}"
+    # The parts shared must fit in the record's 200 characters: a long name is shortened, never the parts.
+    scope = f"referral {referral.pk} to {referral.recipient.name[:60]}: {', '.join(chosen)}"
     if to_hub and transfer_warning(referral.recipient):
         scope = f"transfer outside the EEA ({referral.recipient.country}, no adequacy decision); {scope}"
     with transaction.atomic():

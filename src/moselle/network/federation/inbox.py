@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -46,9 +47,9 @@ def _refuse(request: HttpRequest, refusal: Refusal) -> JsonResponse:
 
 
 def _public_key_for(key_id: str) -> str | None:
-    key = (
-        PeerKey.objects.filter(key_id=key_id, revoked_at__isnull=True).exclude(peer__status=Peer.Status.REVOKED).first()
-    )
+    """A key of a peer not revoked; a rotated key stays valid until its grace period ends."""
+    live = Q(revoked_at__isnull=True) | Q(revoked_at__gt=timezone.now())
+    key = PeerKey.objects.filter(live, key_id=key_id).exclude(peer__status=Peer.Status.REVOKED).first()
     return key.public_key if key is not None else None
 
 
@@ -82,6 +83,8 @@ def verified_body(request: HttpRequest, path: str) -> tuple[signing.Verified, by
 def read_message(body: bytes) -> tuple[uuid.UUID, str, dict[str, Any]]:
     from moselle.network.federation.messages import HANDLERS
 
+    if b"\\u0000" in body or b"\x00" in body:
+        raise Refusal(400, "bad_message", "the message holds a NUL character")
     try:
         message = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -128,6 +131,7 @@ def inbox(request: HttpRequest) -> JsonResponse:
                 type=kind,
                 payload=payload,
                 status=Envelope.Status.RECEIVED,
+                signed_with=verified.key_id,
             )
             from moselle.network.federation.messages import process
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from moselle.core import audit
@@ -22,10 +22,15 @@ def _new(current: bool = True) -> InstanceKey:
 
 
 def current_key() -> InstanceKey:
-    """The key this instance signs with, made on first use."""
-    with transaction.atomic():
-        found = InstanceKey.objects.select_for_update().filter(current=True).first()
-        return found if found is not None else _new()
+    """The key this instance signs with, made on first use (by whichever of two first callers wins)."""
+    found = InstanceKey.objects.filter(current=True).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return _new()
+    except IntegrityError:  # another process made it meanwhile: one current key only
+        return InstanceKey.objects.get(current=True)
 
 
 def rotate_key(*, actor: Any) -> InstanceKey:

@@ -2,7 +2,7 @@
 
 | type | sent when | the receiver |
 |---|---|---|
-| ``hub_profile`` | a peer is activated, and when the hub's profile or catalogue changes | keeps it on the peer |
+| ``hub_profile`` | a peer is activated, and when the catalogue changes | keeps it on the peer |
 | ``offers`` | the same: the published offers, whole | replaces the peer's offers (shown in matching) |
 | ``referral`` | the company consents to share its file with a paired hub | opens a case and a referral to itself |
 | ``referral_status`` | the receiving hub moves that referral | moves the original the same way |
@@ -24,9 +24,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from moselle.core import audit
+from moselle.core.ids import row_id
+from moselle.journeys.models import Referral
 from moselle.network.federation import outbox
 from moselle.network.models import Envelope, Peer, PeerKey, RemoteOffer
 
@@ -114,6 +118,27 @@ def share_changed_catalogues() -> int:
     return sent
 
 
+def send_waiting_referrals(peer: Peer) -> int:
+    """The open referrals to the peer's hub that the company consented to before the pairing became active:
+    they leave now."""
+    from moselle.journeys.actions.referrals import OPEN, consent_given
+    from moselle.journeys.models import Referral as JourneyReferral
+
+    sent = Envelope.objects.filter(peer=peer, direction=Envelope.Direction.OUT, type="referral").values("referral")
+    waiting = (
+        JourneyReferral.objects.filter(recipient_id=peer.hub_id, status__in=OPEN, consent__given=True)
+        .exclude(pk__in=sent)
+        .select_related("consent")
+        .order_by("id")
+    )
+    count = 0
+    for referral in waiting:
+        if consent_given(referral):
+            on_referral_change(referral, "shared", None)
+            count += 1
+    return count
+
+
 def live_peer(organisation_id: int) -> Peer | None:
     return Peer.objects.filter(hub_id=organisation_id, status=Peer.Status.ACTIVE).first()
 
@@ -149,35 +174,36 @@ def on_referral_change(referral: Any, change: str, actor: Any) -> None:
                 },
                 referral_id=referral.pk,
             )
+            from moselle.network.referrals import record_collaboration
+
+            record_collaboration(referral, actor)
         elif change in ("consent_withdrawn", "withdrawn"):
             outbox.queue(peer, "referral_withdrawn", {"referral": referral.pk}, referral_id=referral.pk)
         return
     origin = received_referral(referral.pk)
     if origin is not None and origin.peer is not None and change in ("accepted", "declined", "in_progress", "done"):
-        last = referral.moves.order_by("-at", "-id").first()
+        notes = {"done": referral.outcome, "declined": referral.decline_reason}
         outbox.queue(
             origin.peer,
             "referral_status",
-            {"referral": origin.payload.get("referral"), "status": change, "note": last.note if last else ""},
+            {"referral": origin.payload.get("referral"), "status": change, "note": notes.get(change, "")},
             referral_id=referral.pk,
         )
 
 
 def peers_holding(email: str) -> list[Peer]:
-    """The active peers this instance sent the person's data to in a referral: the person consented to it (the
-    referral's consent names them) or is in what was sent. Read before this instance forgets the person."""
+    """The active peers this instance sent the person to in a referral: the company shared its contact person
+    and the person is that contact. Read before this instance forgets the person."""
     sent = Envelope.objects.filter(
         direction=Envelope.Direction.OUT, type="referral", transport=Envelope.Transport.FEDERATION
     ).select_related("peer", "referral__consent")
     found: dict[int, Peer] = {}
     for envelope in sent:
-        peer = envelope.peer
-        if peer is None or peer.pk in found or peer.status != Peer.Status.ACTIVE:
+        peer, referral = envelope.peer, envelope.referral
+        if peer is None or peer.pk in found or peer.status != Peer.Status.ACTIVE or referral is None:
             continue
-        consent = envelope.referral.consent if envelope.referral is not None else None
-        if (consent is not None and consent.email.lower() == email.lower()) or email.lower() in str(
-            envelope.payload
-        ).lower():
+        consent = referral.consent
+        if "contact" in referral.shared and consent is not None and consent.email.lower() == email.lower():
             found[peer.pk] = peer
     return list(found.values())
 
@@ -188,6 +214,29 @@ def ask_to_erase(peers: list[Peer], email: str) -> None:
 
 
 # --- what this instance does with what it receives -----------------------------------------------------------
+# A peer's payload is read defensively: every value is checked for its type and size before use.
+
+
+def _text(value: Any, limit: int) -> str:
+    return value.replace("\x00", "")[:limit] if isinstance(value, str) else ""
+
+
+def _texts(value: Any, limit: int) -> dict[str, str]:
+    """Text per language, for the three languages of the platform only."""
+    if not isinstance(value, dict):
+        return {}
+    return {lang: _text(value.get(lang), limit) for lang in ("en", "fr", "de") if _text(value.get(lang), limit)}
+
+
+def _words(value: Any, limit: int, count: int) -> list[str]:
+    return [_text(item, limit) for item in value if _text(item, limit)][:count] if isinstance(value, list) else []
+
+
+def _number(value: Any, field: str) -> int:
+    found = row_id(value) if isinstance(value, int | str) else None
+    if found is None:
+        raise ValidationError({field: "not a referral number"})
+    return found
 
 
 def _hub_profile(peer: Peer, envelope: Envelope) -> None:
@@ -201,28 +250,24 @@ def _offers(peer: Peer, envelope: Envelope) -> None:
         raise ValidationError({"offers": "not a list"})
     kept: list[int] = []
     for row in rows[:2000]:
-        if not isinstance(row, dict) or not str(row.get("id", "")).isdecimal():
+        remote_id = row_id(row.get("id")) if isinstance(row, dict) and isinstance(row.get("id"), int | str) else None
+        if remote_id is None or not isinstance(row, dict):
             continue
-        remote_id = int(row["id"])
         kept.append(remote_id)
-
-        def texts(value: Any, limit: int) -> dict[str, str]:
-            if not isinstance(value, dict):
-                return {}
-            return {str(k)[:2]: str(v)[:limit] for k, v in value.items() if str(k)[:2] in ("en", "fr", "de")}
-
+        url = _text(row.get("url"), 500)
         RemoteOffer.objects.update_or_create(
             peer=peer,
             remote_id=remote_id,
             defaults={
-                "kind": str(row.get("kind") or "")[:20],
-                "title": texts(row.get("title"), 300),
-                "description": texts(row.get("description"), 4000),
-                "provider": str(row.get("provider") or "")[:200],
-                "technologies": [str(t)[:100] for t in (row.get("technologies") or [])][:40],
-                "languages": [str(t)[:2] for t in (row.get("languages") or [])][:10],
-                "countries": [str(t)[:2] for t in (row.get("countries") or [])][:60],
-                "url": str(row.get("url") or "")[:500] if str(row.get("url") or "").startswith("http") else "",
+                "kind": _text(row.get("kind"), 20),
+                "title": _texts(row.get("title"), 300),
+                "description": _texts(row.get("description"), 4000),
+                "provider": _text(row.get("provider"), 200),
+                "technologies": _words(row.get("technologies"), 100, 40),
+                "languages": _words(row.get("languages"), 2, 10),
+                "countries": _words(row.get("countries"), 2, 60),
+                # Only a link into the peer's own platform: a message cannot send readers elsewhere.
+                "url": url if url.startswith(peer.base_url.rstrip("/") + "/") else "",
             },
         )
     RemoteOffer.objects.filter(peer=peer).exclude(remote_id__in=kept).delete()
@@ -237,18 +282,20 @@ def _referral(peer: Peer, envelope: Envelope) -> None:
 
 def _referral_status(peer: Peer, envelope: Envelope) -> None:
     from moselle.journeys.actions.referrals import HubAbroad, referral_move
-    from moselle.journeys.models import Referral
 
     sent = (
         Envelope.objects.filter(
-            peer=peer, direction=Envelope.Direction.OUT, type="referral", referral_id=envelope.payload.get("referral")
+            peer=peer,
+            direction=Envelope.Direction.OUT,
+            type="referral",
+            referral_id=_number(envelope.payload.get("referral"), "referral"),
         )
         .select_related("referral")
         .first()
     )
     if sent is None or sent.referral is None:
         raise ValidationError({"referral": "no referral was sent to this peer under that number"})
-    status = str(envelope.payload.get("status") or "")
+    status = _text(envelope.payload.get("status"), 20)
     referral: Referral = sent.referral
     if referral.status == status:
         return
@@ -256,15 +303,16 @@ def _referral_status(peer: Peer, envelope: Envelope) -> None:
         actor=HubAbroad(organisation_id=peer.hub_id),
         referral=referral,
         status=status,
-        note=str(envelope.payload.get("note") or "")[:3000],
+        note=_text(envelope.payload.get("note"), 3000),
     )
 
 
 def _referral_withdrawn(peer: Peer, envelope: Envelope) -> None:
     from moselle.network.federation.received import withdraw_received_referral
 
+    number = _number(envelope.payload.get("referral"), "referral")
     received = Envelope.objects.filter(
-        peer=peer, direction=Envelope.Direction.IN, type="referral", payload__referral=envelope.payload.get("referral")
+        peer=peer, direction=Envelope.Direction.IN, type="referral", payload__referral=number
     ).first()
     if received is None or received.referral_id is None:
         raise ValidationError({"referral": "no referral came from this peer under that number"})
@@ -272,26 +320,52 @@ def _referral_withdrawn(peer: Peer, envelope: Envelope) -> None:
 
 
 def _erasure(peer: Peer, envelope: Envelope) -> None:
-    from moselle.core import privacy
+    """Forget a person the peer sent here: in what came from that peer only (its messages, the consents
+    recorded for its referrals). Anyone else of that address on this instance is left alone; the hub's manager
+    erases them on request. The answer is the same whether or not the address is known here."""
+    from moselle.accounts.models import Consent
 
-    email = str(envelope.payload.get("email") or "").strip()
-    if not email or "@" not in email:
+    email = _text(envelope.payload.get("email"), 254).strip()
+    if "@" not in email:
         raise ValidationError({"email": "no address to erase"})
-    person = privacy.find_person(email)
-    if person.user_id is not None:
-        raise ValidationError({"email": "this person has an account here: the hub's manager decides"})
-    privacy.erase_person(person)
+    from_peer = Envelope.objects.filter(peer=peer, direction=Envelope.Direction.IN).exclude(pk=envelope.pk)
+    for received in from_peer:
+        if email.lower() in str(received.payload).lower():
+            number = received.payload.get("referral") if received.type == "referral" else None
+            received.payload = {"referral": number} if number is not None else {}
+            received.save(update_fields=["payload"])
+    referral_ids = from_peer.filter(type="referral", referral__isnull=False).values("referral")
+    consents = Consent.objects.filter(email__iexact=email).filter(
+        Q(pk__in=Referral.objects.filter(pk__in=referral_ids).values("consent"))
+        | Q(scope__startswith=f"given at {peer.hub.name}")
+    )
+    for consent in consents:
+        consent.email = f"erased-{consent.pk}@erased.invalid"
+        consent.save(update_fields=["email"])
+    envelope.payload = {}
+    envelope.save(update_fields=["payload"])
+    audit.record(actor=None, action="federation.erasure", target=peer, actor_kind="peer")
+
+
+KEY_GRACE = timedelta(hours=1)  # messages signed with the old key still in flight
 
 
 def _key_rotated(peer: Peer, envelope: Envelope) -> None:
+    """The peer's new key, announced with its newest key, which is retired after a grace period: a key
+    stolen earlier cannot announce keys of its own, and stops working."""
     from moselle.network.federation import signing
 
-    key_id = str(envelope.payload.get("key_id") or "")[:64]
-    public_key = str(envelope.payload.get("public_key") or "")
+    newest = peer.keys.filter(revoked_at__isnull=True).order_by("-added_at", "-id").first()
+    if newest is None or newest.key_id != envelope.signed_with:
+        raise ValidationError({"key_id": "a new key is announced with the peer's newest key only"})
+    key_id = _text(envelope.payload.get("key_id"), 64)
+    public_key = _text(envelope.payload.get("public_key"), 64)
     signing.fingerprint(public_key)  # refuses a malformed key
-    if not key_id:
-        raise ValidationError({"key_id": "missing"})
-    PeerKey.objects.get_or_create(peer=peer, key_id=key_id, defaults={"public_key": public_key})
+    if not key_id or PeerKey.objects.filter(key_id=key_id).exists():
+        raise ValidationError({"key_id": "missing, or already known here"})
+    PeerKey.objects.create(peer=peer, key_id=key_id, public_key=public_key)
+    PeerKey.objects.filter(pk=newest.pk).update(revoked_at=timezone.now() + KEY_GRACE)
+    audit.record(actor=None, action="federation.peer_key_rotated", target=peer, actor_kind="peer")
 
 
 def _ack(peer: Peer, envelope: Envelope) -> None:
@@ -343,8 +417,8 @@ def process(envelope_id: int) -> str:
         try:
             with transaction.atomic():
                 HANDLERS[envelope.type](peer, envelope)
-        except (ValidationError, ValueError, KeyError) as problem:
-            error = str(problem)[:300]
+        except Exception as problem:  # a peer's message, however malformed, must not stop the worker or tick
+            error = (str(problem) or type(problem).__name__)[:300]
             log.warning("federation: message %s from %s not acted on: %s", envelope.message_id, peer.base_url, error)
             Envelope.objects.filter(pk=envelope_id).update(status=Envelope.Status.FAILED, last_error=error)
         if envelope.type != "ack" and peer.status == Peer.Status.ACTIVE:

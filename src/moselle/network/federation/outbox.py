@@ -32,6 +32,8 @@ from moselle.network.models import Envelope, InstanceKey, Peer
 log = logging.getLogger("moselle.federation")
 
 INBOX_PATH = "/federation/inbox/"
+# Answers that mean the peer will never take the message as it is; anything else is tried again.
+PERMANENT = frozenset({400, 404, 405, 410, 413, 415, 422})
 MAX_DELAY = timedelta(hours=6)
 
 
@@ -42,7 +44,8 @@ def check_address(url: str, field: str = "base_url") -> str:
     allowed = ("https", "http") if settings.MOSELLE_FEDERATION_ALLOW_HTTP else ("https",)
     if parts.scheme not in allowed:
         raise ValidationError({field: _("A peer is reached over HTTPS: give an address starting with https://.")})
-    if not parts.hostname or parts.query or parts.fragment or parts.username or parts.password:
+    bad = parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password
+    if not parts.hostname or bad:
         raise ValidationError({field: _("Give the peer's address only, e.g. https://moselle.example.eu.")})
     if len(text) > 300:
         raise ValidationError({field: _("At most %(limit)d characters.") % {"limit": 300}})
@@ -91,12 +94,22 @@ def _key_for(envelope: Envelope) -> InstanceKey:
     return current_key()
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A peer answers itself: a redirect is its answer (a 3xx), never followed elsewhere with our signature."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def post(url: str, body: bytes, key: InstanceKey) -> tuple[int, bytes]:
     """POST a signed JSON body; the status and body of the answer (0 when no answer came)."""
     headers = signing.sign(method="POST", url=url, body=body, key_id=key.key_id, private_pem=key.private_pem)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (checked)
     try:
-        with urllib.request.urlopen(request, timeout=settings.MOSELLE_FEDERATION_TIMEOUT_SECONDS) as answer:  # noqa: S310
+        with _OPENER.open(request, timeout=settings.MOSELLE_FEDERATION_TIMEOUT_SECONDS) as answer:
             return int(answer.status), answer.read(65536)
     except urllib.error.HTTPError as error:
         return int(error.code), error.read(65536)
@@ -153,6 +166,16 @@ def deliver(envelope_id: int) -> str:
         return "delivered"
     error = error or f"HTTP {status}: {answer[:200].decode(errors='replace')}"
     log.warning("federation: message %s to %s not delivered (%s)", envelope.message_id, peer.base_url, error)
+    if status in PERMANENT:
+        # The peer will never take this message as it is (too large, of a type it does not know): it fails for
+        # good, and the messages after it go on.
+        Envelope.objects.filter(pk=envelope_id).update(
+            status=Envelope.Status.FAILED, attempts=attempts, last_error=error[:300]
+        )
+        following = queued.filter(peer_id=peer_id).order_by("id").values_list("pk", flat=True).first()
+        if following is not None:
+            deliver.enqueue(following)
+        return "failed"
     Envelope.objects.filter(pk=envelope_id).update(
         attempts=attempts, last_error=error[:300], next_attempt_at=timezone.now() + _backoff(attempts)
     )

@@ -84,10 +84,15 @@ def _record_peer(hub: Organisation, base_url: str, key_id: str, public_key: str)
     signing.fingerprint(public_key)  # a malformed key raises ValueError
     if Peer.objects.filter(hub=hub).exclude(status=Peer.Status.REVOKED).exists():
         raise ValidationError({"peer": _("This hub is already paired: revoke the pairing first to pair again.")})
-    if PeerKey.objects.filter(key_id=key_id).exists():
+    known = PeerKey.objects.filter(key_id=key_id[:64]).select_related("peer").first()
+    if known is not None and known.peer.status != Peer.Status.REVOKED:
         raise ValidationError({"peer": _("This key is already known here.")})
     peer = Peer.objects.create(hub=hub, base_url=base_url, status=Peer.Status.PENDING)
-    PeerKey.objects.create(peer=peer, key_id=key_id[:64], public_key=public_key)
+    if known is not None:  # pairing again after a revocation, with the same key: it is to be confirmed anew
+        known.peer, known.public_key, known.revoked_at = peer, public_key, None
+        known.save(update_fields=["peer", "public_key", "revoked_at"])
+    else:
+        PeerKey.objects.create(peer=peer, key_id=key_id[:64], public_key=public_key)
     return peer
 
 
@@ -212,8 +217,9 @@ def peer_confirm(*, actor: Any, peer: Peer, fingerprint: Any) -> Peer:
         raise ValidationError({"peer": _("Only a pairing waiting for confirmation can be confirmed.")})
     key = peer.keys.filter(revoked_at__isnull=True).order_by("-added_at", "-id").first()
     expected = signing.fingerprint(key.public_key) if key else ""
-    given = " ".join(str(fingerprint or "").upper().replace(" ", "")[i : i + 4] for i in range(0, 64, 4)).strip()
-    if not key or given != expected:
+    digits = str(fingerprint or "").upper().replace(" ", "")
+    given = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    if not key or len(digits) != 64 or given != expected:
         raise ValidationError(
             {
                 "fingerprint": _(
@@ -221,13 +227,14 @@ def peer_confirm(*, actor: Any, peer: Peer, fingerprint: Any) -> Peer:
                 )
             }
         )
-    from moselle.network.federation.messages import share_catalogue
+    from moselle.network.federation.messages import send_waiting_referrals, share_catalogue
 
     with transaction.atomic():
         peer.status, peer.confirmed_at, peer.confirmed_by = Peer.Status.ACTIVE, timezone.now(), actor
         peer.save(update_fields=["status", "confirmed_at", "confirmed_by"])
         audit.record(actor=actor, action="federation.peer_confirm", target=peer)
         share_catalogue(peer)
+        send_waiting_referrals(peer)
     return peer
 
 

@@ -34,9 +34,14 @@ def _company(peer: Peer, payload: dict[str, Any]) -> Organisation:
     name = str(profile.get("name") or "").strip()[:200]
     country = str(profile.get("country") or "").strip().upper()[:2] or peer.hub.country
     if name:
-        found = Organisation.objects.filter(
-            name__iexact=name, country=country, merged_into__isnull=True, is_historical=False
-        ).first()
+        # The same company may already be known here; a hub (this one among them) never stands for one.
+        found = (
+            Organisation.objects.filter(
+                name__iexact=name, country=country, merged_into__isnull=True, is_historical=False
+            )
+            .exclude(kind_rows__kind=Organisation.Kind.HUB)
+            .first()
+        )
         if found is not None:
             return found
     else:
@@ -92,6 +97,9 @@ def open_received_referral(peer: Peer, payload: dict[str, Any]) -> Referral:
         case=case,
         summary=mine.organisation.name,
     )
+    from moselle.network.referrals import record_collaboration
+
+    record_collaboration(referral, actor, other_hub=peer.hub)
     return referral
 
 

@@ -11,5 +11,5 @@ class Migration(migrations.Migration):
 
     operations = [
         # Corridors and collaborations are KPI sources (network.figures): a change raises the figures' version.
-        watch("network.Corridor", "network.Collaboration", "network.Collaboration_hubs"),
+        watch("network.Corridor", "network.Corridor_partners", "network.Collaboration", "network.Collaboration_hubs"),
     ]

@@ -94,3 +94,58 @@ def test_the_manager_reads_the_peers_with_their_fingerprints(
         }
     ]
     assert staff_client.get(f"{API}/network/peers").status_code == 404  # an advisor is not the manager
+
+
+def test_a_collaboration_after_its_corridor_ended_is_refused(staff: Any, hubs: dict[str, Organisation]) -> None:
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from moselle.network import actions
+
+    ended = actions.corridor_save(
+        actor=staff, title="Ended", partners=[hubs["saar"].pk], started_on="2023-01-01", ended_on="2023-12-31"
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.collaboration_record(
+            actor=staff, kind="exchange", title="Too late", happened_on="2024-02-01", corridor=ended
+        )
+    assert refused.value.message_dict == {"happened_on": ["This is after the corridor ended."]}
+    assert not Collaboration.objects.exists()
+
+
+def test_staff_refer_a_company_to_another_hub_from_its_case(
+    staff_client: Client, org_a: Organisation, hubs: dict[str, Organisation], own: Organisation
+) -> None:
+    from django.urls import reverse
+
+    from moselle.journeys.models import Referral
+
+    url = f"{reverse('referral_create')}?organisation={org_a.pk}&abroad=1"
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    offered = {value for value, _label in page.context["form"].fields["recipient"].choices if value}
+    assert hubs["serbia"].pk in offered and own.pk not in offered
+    sent = staff_client.post(url, {"recipient": hubs["serbia"].pk, "note": "Export to Serbia"})
+    assert sent.status_code == 302
+    assert Referral.objects.get().recipient == hubs["serbia"]
+
+
+def test_a_declined_referral_no_longer_opens_on_the_hubs_link(
+    staff: Any, member: Any, org_a: Organisation, hubs: dict[str, Organisation]
+) -> None:
+    import re
+
+    import pytest
+
+    from moselle.core import links
+    from moselle.core.models import EmailLog
+    from moselle.network import referrals
+
+    referral = journeys.referral_propose(actor=staff, organisation=org_a, recipient=hubs["cyber"])
+    journeys.referral_consent(actor=member, referral=referral, shared=["profile"])
+    referrals.referral_send_by_email(actor=staff, referral=referral, email="contact@cyberhub.example")
+    body = EmailLog.objects.get(recipient="contact@cyberhub.example").body
+    token = re.search(r"/network/r/([^/\s]+)/", body).group(1)  # type: ignore[union-attr]
+    referrals.referral_answer(token=token, status="declined", note="No capacity this year")
+    with pytest.raises(links.LinkError):
+        referrals.referral_for_link(token)

@@ -284,7 +284,7 @@ def _receive(peer: Peer, kind: str, payload: dict[str, Any], capture: Any) -> En
 
 
 def test_a_referral_received_opens_a_case_and_a_referral_whose_answers_travel_back(
-    peer: Peer, personas: Any, own: Organisation, django_capture_on_commit_callbacks: Any
+    peer: Peer, personas: Any, own: Organisation, client_for: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     received = _receive(peer, "referral", _referral_message(), django_capture_on_commit_callbacks)
     assert received.status == Envelope.Status.PROCESSED, received.last_error
@@ -296,6 +296,10 @@ def test_a_referral_received_opens_a_case_and_a_referral_whose_answers_travel_ba
         referral.consent.purpose == Consent.Purpose.SHARE_WITH_HUB and referral.consent.email == "eva@soudure.example"
     )
     assert referral.shared == ["profile", "contact", "need"]
+    assert referral.collaboration.hubs.get() == peer.hub  # received from another hub: a collaboration
+    page = client_for(personas.hub_advisor).get(f"/network/referrals/{referral.pk}/")
+    assert page.status_code == 200
+    assert "Camera and AI on the line." in page.content.decode()  # the file as the peer sent it
     journeys.referral_move(actor=personas.hub_advisor, referral=referral, status="accepted")
     back = Envelope.objects.filter(peer=peer, direction="out", type="referral_status").get()
     assert back.payload == {"referral": 41, "status": "accepted", "note": ""}
@@ -371,3 +375,161 @@ def test_a_rotated_key_is_announced_signed_with_the_old_one(peer: Peer, personas
     note = Envelope.objects.get(peer=peer, type="key_rotated")
     assert note.signed_with == old.key_id and note.payload == {"key_id": new.key_id, "public_key": new.public_key}
     assert json.loads(outbox.encode(note.payload))["public_key"] == new.public_key
+
+
+def test_a_paired_hub_gets_its_referrals_through_the_federation_not_by_email(
+    peer: Peer, personas: Any, org_a: Organisation
+) -> None:
+    from moselle.network.referrals import referral_send_by_email
+
+    referral = journeys.referral_propose(actor=personas.hub_advisor, organisation=org_a, recipient=peer.hub)
+    journeys.referral_consent(actor=personas.a["company_member"], referral=referral, shared=["profile"])
+    with pytest.raises(ValidationError) as refused:
+        referral_send_by_email(actor=personas.hub_advisor, referral=referral, email="contact@saar.example")
+    assert "paired" in refused.value.message_dict["referral"][0]
+    assert not Envelope.objects.filter(transport="email").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload"),
+    [
+        ("offers", {"offers": [{"id": "9" * 40, "technologies": 5, "title": "x"}, {"id": {}}, "x"]}),
+        ("offers", {"offers": "all of them"}),
+        ("referral", {"referral": 7, "shared": 5, "file": "x"}),
+        ("referral", {"referral": 7, "shared": ["profile"], "file": {"profile": "x", "need": []}}),
+        ("referral_status", {"referral": {}, "status": 5}),
+        ("referral_status", {"referral": 10**30, "status": "done"}),
+        ("referral_withdrawn", {"referral": [1]}),
+        ("erasure", {"email": ["a@b.c"]}),
+        ("key_rotated", {"key_id": 5, "public_key": None}),
+        ("hub_profile", {"name": {"x": 1}}),
+        ("ack", {"id": 12}),
+    ],
+)
+def test_a_malformed_message_fails_with_its_reason_and_stops_nothing(
+    peer: Peer, kind: str, payload: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    envelope = _receive(peer, kind, payload, django_capture_on_commit_callbacks)
+    assert envelope.status in (Envelope.Status.FAILED, Envelope.Status.PROCESSED)
+    if envelope.status == Envelope.Status.FAILED:
+        assert envelope.last_error
+        if kind != "ack":
+            ack = Envelope.objects.get(direction="out", type="ack")
+            assert ack.payload == {"id": str(envelope.message_id), "error": envelope.last_error}
+    assert not Referral.objects.exists()
+
+
+def test_an_erasure_request_forgets_only_what_came_from_that_peer(
+    peer: Peer, personas: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from moselle.accounts.actions import consent_record
+
+    received = _receive(peer, "referral", _referral_message(), django_capture_on_commit_callbacks)
+    bystander = consent_record(
+        actor=None, email="eva@soudure.example", purpose="marketing", given=True, method="web", scope="newsletter"
+    )
+    _receive(peer, "erasure", {"email": "eva@soudure.example"}, django_capture_on_commit_callbacks)
+    referral = Referral.objects.select_related("consent").get(pk=received.referral_id)
+    assert referral.consent.email.endswith("@erased.invalid")
+    assert Envelope.objects.get(pk=received.pk).payload == {"referral": 41}
+    bystander.refresh_from_db()
+    assert bystander.email == "eva@soudure.example"  # not the peer's to erase
+
+
+def test_a_new_key_is_taken_only_from_the_newest_key_which_is_then_retired(
+    peer: Peer, peer_key: tuple[str, str], django_capture_on_commit_callbacks: Any
+) -> None:
+    _private, new_public = signing.generate_key()
+    forged = Envelope.objects.create(
+        hub=peer.hub,
+        transport="federation",
+        peer=peer,
+        direction="in",
+        type="key_rotated",
+        status="received",
+        payload={"key_id": "saar-2", "public_key": new_public},
+        signed_with="someone-else",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.process.call(forged.pk)
+    forged.refresh_from_db()
+    assert forged.status == Envelope.Status.FAILED and not PeerKey.objects.filter(key_id="saar-2").exists()
+    genuine = Envelope.objects.create(
+        hub=peer.hub,
+        transport="federation",
+        peer=peer,
+        direction="in",
+        type="key_rotated",
+        status="received",
+        payload={"key_id": "saar-2", "public_key": new_public},
+        signed_with="saar-1",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        messages.process.call(genuine.pk)
+    old = PeerKey.objects.get(key_id="saar-1")
+    assert PeerKey.objects.get(key_id="saar-2").peer == peer
+    assert old.revoked_at is not None and old.revoked_at > timezone.now()  # still valid for messages in flight
+    assert _post(_message(), peer_key).status_code == 202
+    PeerKey.objects.filter(pk=old.pk).update(revoked_at=timezone.now() - timedelta(seconds=1))
+    assert _post(_message(), peer_key).status_code == 401
+
+
+def test_a_message_the_peer_will_never_take_fails_and_the_next_one_goes(peer: Peer, monkeypatch: Any) -> None:
+    answers = iter([(413, b'{"code": "too_large"}'), (202, b"{}")])
+    monkeypatch.setattr(outbox, "post", lambda url, body, key: next(answers))
+    first = outbox.queue(peer, "offers", {"offers": []})
+    second = outbox.queue(peer, "hub_profile", {})
+    assert outbox.deliver.call(second.pk) == "skipped"  # the older one goes first
+    assert outbox.deliver.call(first.pk) == "failed"
+    first.refresh_from_db()
+    assert first.status == Envelope.Status.FAILED and first.last_error.startswith("HTTP 413")
+    second.refresh_from_db()
+    assert second.status == Envelope.Status.DELIVERED  # sent at once after the one that failed
+
+
+def test_referrals_consented_before_the_pairing_is_confirmed_leave_on_confirmation(
+    peer: Peer, peer_key: tuple[str, str], personas: Any, org_a: Organisation
+) -> None:
+    Peer.objects.filter(pk=peer.pk).update(status=Peer.Status.PENDING)
+    referral = journeys.referral_propose(actor=personas.hub_advisor, organisation=org_a, recipient=peer.hub)
+    journeys.referral_consent(actor=personas.a["company_member"], referral=referral, shared=["profile"])
+    assert not Envelope.objects.filter(type="referral").exists()
+    peer.refresh_from_db()
+    pairing.peer_confirm(actor=personas.hub_admin, peer=peer, fingerprint=signing.fingerprint(peer_key[1]))
+    sent = Envelope.objects.get(type="referral", direction="out")
+    assert sent.referral == referral and sent.peer == peer
+    assert referral.collaboration.hubs.get() == peer.hub  # a referral abroad counts as a collaboration
+
+
+def test_a_fingerprint_with_more_characters_is_not_the_fingerprint(
+    peer: Peer, peer_key: tuple[str, str], personas: Any
+) -> None:
+    Peer.objects.filter(pk=peer.pk).update(status=Peer.Status.PENDING)
+    peer.refresh_from_db()
+    with pytest.raises(ValidationError):
+        pairing.peer_confirm(actor=personas.hub_admin, peer=peer, fingerprint=signing.fingerprint(peer_key[1]) + "00")
+    assert Peer.objects.get(pk=peer.pk).status == Peer.Status.PENDING
+
+
+def test_a_revoked_peer_can_pair_again_with_the_same_key(
+    hubs: dict[str, Organisation], personas: Any, peer: Peer, peer_key: tuple[str, str]
+) -> None:
+    pairing.peer_revoke(actor=personas.hub_admin, peer=peer)
+    _invitation, token = pairing.invitation_create(actor=personas.hub_admin)
+    body = outbox.encode(
+        {
+            "token": token,
+            "hub": {
+                "name": "EDIH Saarland",
+                "catalogue_ref": "edih-183",
+                "country": "DE",
+                "base_url": "https://saar.example.eu",
+            },
+            "key_id": "saar-1",
+            "public_key": peer_key[1],
+        }
+    )
+    response = _post(body, peer_key, path=PAIR)
+    assert response.status_code == 200, response.content
+    again = Peer.objects.exclude(pk=peer.pk).get()
+    assert again.status == Peer.Status.PENDING and PeerKey.objects.get(key_id="saar-1").peer == again

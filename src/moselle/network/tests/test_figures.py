@@ -1,6 +1,6 @@
 """The network's KPIs worked out by hand over the first half of 2025 (both days included):
 
-Corridors                                        running in H1?
+Corridors (partner: Saarland, DE, unless said)   running in H1?
     C1  2024-03-01 → open                         yes (started before, open-ended)
     C2  2024-01-01 → 2024-12-31                   no  (ended the day before H1)
     C3  2023-01-01 → 2025-01-01                   yes (ended on H1's first day)
@@ -8,6 +8,7 @@ Corridors                                        running in H1?
     C5  2025-07-01 → open                         no  (started the day after H1)
     C6  2025-02-01 → 2025-03-01                   yes (inside H1)
     C7  2024-01-01 → open, demo                   only on the demo instance
+    C8  2024-01-01 → open, its partner in LU      no  (not cross-border: this hub is in LU too)
     → 4 (5 on the demo instance); over the target's 2023-2025, C1 to C6: 6 of 15.
 
 Collaborations                                   recorded in H1?  hubs
@@ -43,13 +44,17 @@ H1 = Period(start=date(2025, 1, 1), end=date(2025, 6, 30))
 NO_FILTERS = Filters()
 
 
-def corridor(title: str, start: str, end: str | None = None, *, demo: bool = False) -> Corridor:
-    return Corridor.objects.create(
+def corridor(
+    title: str, start: str, end: str | None = None, *, demo: bool = False, partners: tuple[Organisation, ...] = ()
+) -> Corridor:
+    made = Corridor.objects.create(
         title=title,
         started_on=date.fromisoformat(start),
         ended_on=date.fromisoformat(end) if end else None,
         is_demo=demo,
     )
+    made.partners.set(partners or Organisation.objects.filter(name="EDIH Saarland"))
+    return made
 
 
 def collaboration(title: str, day: str, *hubs: Organisation, demo: bool = False) -> Collaboration:
@@ -63,6 +68,7 @@ def collaboration(title: str, day: str, *hubs: Organisation, demo: bool = False)
 @pytest.fixture
 def network(hubs: dict[str, Organisation]) -> dict[str, Any]:
     saar, cyber = hubs["saar"], hubs["cyber"]
+    home = Organisation.objects.create(name="Another Luxembourg hub", country="LU")
     return {
         "corridors": [
             corridor("C1", "2024-03-01"),
@@ -72,6 +78,7 @@ def network(hubs: dict[str, Organisation]) -> dict[str, Any]:
             corridor("C5", "2025-07-01"),
             corridor("C6", "2025-02-01", "2025-03-01"),
             corridor("C7", "2024-01-01", demo=True),
+            corridor("C8", "2024-01-01", partners=(home,)),
         ],
         "collaborations": [
             collaboration("K1", "2025-01-01", saar, cyber),

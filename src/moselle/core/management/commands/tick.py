@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,9 @@ from moselle.core import due_work, links, mail
 from moselle.core.models import EmailLog
 
 MAX_EMAIL_ATTEMPTS = 5
+
+
+log = logging.getLogger("moselle.tick")
 
 
 class Command(BaseCommand):
@@ -36,4 +40,9 @@ class Command(BaseCommand):
         purged = links.purge_expired()
         self.stdout.write(f"tick: {retried} e-mails retried, {len(stale)} re-enqueued, {purged} links purged")
         for name, job in due_work.jobs():
-            self.stdout.write(f"tick: {name}: {job()}")
+            # One job's failure is logged and the others still run: a tick must never stop half-way.
+            try:
+                self.stdout.write(f"tick: {name}: {job()}")
+            except Exception:
+                log.exception("tick: %s failed", name)
+                self.stdout.write(f"tick: {name}: failed (see the log)")
