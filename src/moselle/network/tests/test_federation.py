@@ -533,3 +533,17 @@ def test_a_revoked_peer_can_pair_again_with_the_same_key(
     assert response.status_code == 200, response.content
     again = Peer.objects.exclude(pk=peer.pk).get()
     assert again.status == Peer.Status.PENDING and PeerKey.objects.get(key_id="saar-1").peer == again
+
+
+def test_nothing_is_sent_to_a_revoked_peer(peer: Peer, personas: Any, org_a: Organisation, monkeypatch: Any) -> None:
+    sent: list[str] = []
+    monkeypatch.setattr(outbox, "post", lambda url, body, key: sent.append(url) or (202, b"{}"))
+    queued = outbox.queue(peer, "hub_profile", {})
+    pairing.peer_revoke(actor=personas.hub_admin, peer=peer)
+    assert outbox.deliver.call(queued.pk) == "failed"
+    queued.refresh_from_db()
+    assert queued.status == Envelope.Status.FAILED and queued.last_error == "peer revoked" and sent == []
+    # A referral consented now has no live peer to travel to: nothing is queued for the revoked one.
+    referral = journeys.referral_propose(actor=personas.hub_advisor, organisation=org_a, recipient=peer.hub)
+    journeys.referral_consent(actor=personas.a["company_member"], referral=referral, shared=["profile"])
+    assert not Envelope.objects.filter(type="referral").exists()
