@@ -53,13 +53,14 @@ def hub_directory(request: HttpRequest) -> HttpResponse:
     narrowed by country, catalogue status and a technology, service or sector declared at a level."""
     form = DirectoryFilterForm(request.GET or None)
     valid = not form.is_bound or form.is_valid()
-    hubs = filter_hubs(directory_hubs(request.user), form.filters())
+    filters = form.filters()
+    hubs = filter_hubs(directory_hubs(request.user), filters)
     need = form.cleaned_data.get("need", "").strip() if valid and form.is_bound else ""
     ranked: list[Any] = []
     if need:
         allowed = set(hubs.values_list("pk", flat=True))
         asked = urlencode({"text": need, "kinds": "hub"})
-        found = hubs_by_need(request.user, need, country=form.filters().country, limit=engine.RESULT_LIMIT)
+        found = hubs_by_need(request.user, need, country=filters.country, limit=engine.RESULT_LIMIT)
         ranked = [card_for(result, asked) for result in found if result.item.id in allowed]
     hubs = hubs.annotate(
         label_count=_label_count(OrganisationTechnology, role=OrganisationTechnology.Role.OFFER)

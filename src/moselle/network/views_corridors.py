@@ -100,9 +100,8 @@ def corridor_edit(request: HttpRequest, corridor_id: int) -> HttpResponse:
     return _corridor_form(request, get_corridor_for_user(request.user, corridor_id))
 
 
-@login_required
-def corridor_detail(request: HttpRequest, corridor_id: int) -> HttpResponse:
-    corridor = get_corridor_for_user(request.user, corridor_id)
+def _corridor_page(request: HttpRequest, corridor: Corridor, form: DocumentForm, status: int = 200) -> HttpResponse:
+    """A corridor with its partners, documents and collaborations, and the form to attach a document."""
     return render(
         request,
         "network/corridor.html",
@@ -111,9 +110,15 @@ def corridor_detail(request: HttpRequest, corridor_id: int) -> HttpResponse:
             "partners": corridor.partners.order_by("name", "id"),
             "documents": corridor.documents.order_by("-created_at", "-id"),
             "collaborations": corridor.collaborations.prefetch_related("hubs"),
-            "document_form": DocumentForm(),
+            "document_form": form,
         },
+        status=status,
     )
+
+
+@login_required
+def corridor_detail(request: HttpRequest, corridor_id: int) -> HttpResponse:
+    return _corridor_page(request, get_corridor_for_user(request.user, corridor_id), DocumentForm())
 
 
 @login_required
@@ -129,18 +134,7 @@ def corridor_document(request: HttpRequest, corridor_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The document is attached."))
             return redirect("corridor_detail", corridor.pk)
-    return render(
-        request,
-        "network/corridor.html",
-        {
-            "corridor": corridor,
-            "partners": corridor.partners.order_by("name", "id"),
-            "documents": corridor.documents.order_by("-created_at", "-id"),
-            "collaborations": corridor.collaborations.prefetch_related("hubs"),
-            "document_form": form,
-        },
-        status=400,
-    )
+    return _corridor_page(request, corridor, form, status=400)
 
 
 @login_required
