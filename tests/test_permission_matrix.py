@@ -570,6 +570,123 @@ def a_series(w: World) -> dict[str, Any]:
     return {"series_id": Series.objects.create(title={"en": "L-DIH Talks"}).pk}
 
 
+# Courses and skills: a course is a training offer of organisation A with its course details (not aided, so
+# that nobody's enrolment waits for approval); its sessions are the hub's; enrolments are A's people.
+MATRIX_SKILL = "http://data.europa.eu/esco/skill/matrix-cyber-security"
+
+
+def _matrix_skill() -> Any:
+    """One ESCO skill, without seeding the taxonomy's thousands of rows for each operation."""
+    from moselle.core.models_taxonomy import Skill
+
+    skill, _created = Skill.objects.get_or_create(uri=MATRIX_SKILL, defaults={"label": "matrix cyber security"})
+    return skill
+
+
+def course_details(w: World) -> dict[str, Any]:
+    _matrix_skill()
+    return {"level": "basic", "duration_hours": "7", "format": "online", "language": "en", "skills": [MATRIX_SKILL]}
+
+
+def training_offer_of_a(w: World) -> dict[str, Any]:
+    """A draft training offer of A, without course details yet."""
+    return {"offer_id": make_offer(w.org_a, kind="training", category="skills_and_training").pk}
+
+
+def _course_of_a(w: World) -> Any:
+    from moselle.skills import actions as skill_actions
+
+    offer = make_offer(w.org_a, "published", kind="training", category="skills_and_training")
+    return skill_actions.course_save(actor=w.personas.hub_admin, offer=offer, data=course_details(w))
+
+
+def course_of_a(w: World) -> dict[str, Any]:
+    return {"offer_id": _course_of_a(w).offer_id}
+
+
+def course_session_data(w: World) -> dict[str, Any]:
+    first = timezone.localdate() + timedelta(days=20)
+    return {
+        "venue": "Technoport, Esch-sur-Alzette",
+        "capacity": 20,
+        "sessions": [{"day": first.isoformat(), "starts": "09:00", "ends": "17:00"}],
+        "publish": True,
+    }
+
+
+def _course_session(w: World) -> Any:
+    from moselle.skills import actions as skill_actions
+
+    return skill_actions.session_create(actor=w.personas.hub_admin, course=_course_of_a(w), data=course_session_data(w))
+
+
+def course_session_of_a(w: World) -> dict[str, Any]:
+    return {"session_id": _course_session(w).pk}
+
+
+def enrolment_data(w: World) -> dict[str, Any]:
+    n = next(_serial)
+    return {"organisation": w.org_a.pk, "people": [{"name": f"Trainee {n}", "email": f"trainee{n}@example.org"}]}
+
+
+def _enrolment(w: World, *, attended: bool = False) -> Any:
+    """A confirmed enrolment of A's person in a session whose day has passed (present that day if ``attended``)."""
+    from moselle.events import actions as event_actions
+    from moselle.skills import actions as skill_actions
+    from moselle.skills.tests.conftest import into_the_past
+
+    session = _course_session(w)
+    (registration,) = skill_actions.enrol(
+        actor=w.personas.hub_admin, session=session, organisation=w.org_a, people=enrolment_data(w)["people"]
+    )
+    into_the_past(session)
+    if attended:
+        for day in session.event.sessions.all():
+            event_actions.mark_presence(
+                actor=w.personas.hub_admin, registration=registration, session=day, present=True
+            )
+    return registration
+
+
+def enrolment_of_a(w: World) -> dict[str, Any]:
+    return {"registration_id": _enrolment(w).pk}
+
+
+def attended_enrolment_of_a(w: World) -> dict[str, Any]:
+    return {"registration_id": _enrolment(w, attended=True).pk}
+
+
+def presence_data(w: World) -> dict[str, Any]:
+    """The day of the enrolment made just before (``make`` runs before ``data`` for each persona)."""
+    from moselle.events.models import Registration
+
+    latest = Registration.objects.filter(event__course_session__isnull=False).latest("pk")
+    return {"session": latest.event.sessions.first().pk, "present": True}  # type: ignore[union-attr]
+
+
+def page_presence_data(w: World) -> dict[str, Any]:
+    """The page's form: the day of the enrolment made just before, marked present."""
+    return {**presence_data(w), "present": "1"}
+
+
+def role_skill_data(w: World) -> dict[str, Any]:
+    _matrix_skill()
+    return {"role": "manager", "skill": MATRIX_SKILL, "current": "basic", "needed": 3}
+
+
+def role_skill_of_a(w: World) -> dict[str, Any]:
+    from moselle.skills import actions as skill_actions
+
+    row = skill_actions.role_skill_save(
+        actor=w.personas.hub_admin,
+        organisation=w.org_a,
+        role="manager",
+        skill=_matrix_skill(),
+        data={"current": 1, "needed": 3},
+    )
+    return {"row_id": row.pk}
+
+
 declaration_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
     "amount": "250",
     "granted_on": "2025-03-01",
@@ -858,6 +975,27 @@ PAGES: dict[str, Entry] = {
     "event_certificate": Entry(ok(PERSONAS, 403), 403, make=ticket_token, anonymous=403),
     # The survey's link is the attendee's: anyone holding it sees the form.
     "event_survey": Entry(ok(PERSONAS), 200, make=survey_token, anonymous=200),
+    # Courses are public; their details are changed by A's members (the provider) and hub staff; sessions,
+    # days attended and completions are the hub's; people enrol their own organisation's people (hub staff
+    # anyone's); a company's skills are its members' and the hub's; the market's gaps staff's and observers'.
+    "course_list": Entry(ok(PERSONAS), 200, anonymous=200),
+    "course_detail": Entry(ok(PERSONAS), 200, make=course_of_a, anonymous=200),
+    "course_edit": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=training_offer_of_a),
+    "course_session_new": Entry(ok(STAFF), 404, make=course_of_a),
+    "course_session": Entry(ok(STAFF), 404, make=course_session_of_a),
+    "course_enrol": Entry(
+        ok([*STAFF, *A_MEMBERS, B["company_member"], B["provider_member"], B["partner_member"]]),
+        403,
+        make=course_session_of_a,
+    ),
+    "enrolment_presence": Entry(ok(STAFF, 302), 404, "post", enrolment_of_a, lambda w: page_presence_data(w)),
+    "enrolment_complete": Entry(ok(STAFF, 302), 404, "post", attended_enrolment_of_a),
+    "company_skills": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "company_skills_propose": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", org_a),
+    "role_skill_change": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", role_skill_of_a, lambda w: {"remove": "1"}),
+    "skills_market": Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
+    "skills_market_csv": Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
+    "skills_market_brief": Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -1121,6 +1259,26 @@ API: dict[tuple[str, str], Entry] = {
     ("post", "/registrations/{registration_id}/attendance"): Entry(
         ok(STAFF), 404, "post", confirmed_registration, lambda w: {"attended": True}
     ),
+    # Courses and skills: everyone reads the published courses and their sessions (participants for hub staff
+    # only); A's members and hub staff change A's course and enrol A's people; sessions, presence and completion
+    # are hub staff's; A's skills picture is A's members' and hub staff's; the market is for staff and observers.
+    ("get", "/courses"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/courses/{offer_id}"): Entry(ok(AUTHENTICATED), 404, make=course_of_a),
+    ("put", "/courses/{offer_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, "put", training_offer_of_a, course_details),
+    ("post", "/courses/{offer_id}/sessions"): Entry(ok(STAFF, 201), 404, "post", course_of_a, course_session_data),
+    ("get", "/course-sessions/{session_id}"): Entry(ok(AUTHENTICATED), 404, make=course_session_of_a),
+    ("post", "/course-sessions/{session_id}/enrolments"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", course_session_of_a, enrolment_data
+    ),
+    ("post", "/enrolments/{registration_id}/presence"): Entry(ok(STAFF), 404, "post", enrolment_of_a, presence_data),
+    ("post", "/enrolments/{registration_id}/completion"): Entry(ok(STAFF, 201), 404, "post", attended_enrolment_of_a),
+    ("get", "/organisations/{organisation_id}/skills"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    ("post", "/organisations/{organisation_id}/skills/propose"): Entry(ok([*STAFF, *A_MEMBERS]), 404, "post", org_a),
+    ("put", "/organisations/{organisation_id}/skills/rows"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "put", org_a, role_skill_data
+    ),
+    ("delete", "/skills/rows/{row_id}"): Entry(ok([*STAFF, *A_MEMBERS], 204), 404, "delete", role_skill_of_a),
+    ("get", "/skills/market"): Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
 }
 
 
@@ -1216,7 +1374,8 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
     from django.urls import reverse
 
     # A hub of the directory is public to everyone logged in: no organisation's object.
-    # Events, series and the registrants' links are public too, not an organisation's.
+    # Events, series and the registrants' links are public too, not an organisation's; so are published courses
+    # and their sessions (where each person enrols their own organisation's people).
     shared = (
         no_object,
         invitation_token,
@@ -1234,6 +1393,8 @@ def test_b_member_of_the_same_role_gets_404_for_every_object_of_a(world: World) 
         referral_answer_token,
         a_peer,
         a_remote_offer,
+        course_of_a,
+        course_session_of_a,
     )
     object_pages = {name: e for name, e in PAGES.items() if e.make not in shared}
     checked = 0

@@ -135,6 +135,7 @@ def _mount() -> None:
     from moselle.organisations.api import router as organisations_router
     from moselle.organisations.api_registry import router as registry_router
     from moselle.reporting.api import router as reporting_router
+    from moselle.skills.api import router as skills_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
@@ -150,6 +151,7 @@ def _mount() -> None:
     api.add_router("/", funding_router)
     api.add_router("/", funding_applications_router)
     api.add_router("/", network_router)
+    api.add_router("/", skills_router)
 
 
 _mount()

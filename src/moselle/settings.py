@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "moselle.events",
     "moselle.funding",
     "moselle.network",
+    "moselle.skills",
 ]
 
 MIDDLEWARE = [

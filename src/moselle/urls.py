@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("moselle.events.urls")),
     path("", include("moselle.funding.urls")),
     path("", include("moselle.network.urls")),
+    path("", include("moselle.skills.urls")),
     path("", core.home, name="home"),
     path("health/", core.health, name="health"),
     path("privacy/", core.privacy_notice, name="privacy_notice"),

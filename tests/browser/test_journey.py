@@ -28,7 +28,15 @@ def switch_to(tab: Tab, email: str) -> None:
     tab.log_in(email)
 
 
-def publish_an_offer(tab: Tab) -> None:
+def publish_an_offer(
+    tab: Tab,
+    title: str = OFFER,
+    *,
+    kind: str = "service",
+    category: str = "test_before_invest",
+    description: str = "A one-day check of tills, laptops and backups.",
+    price: str = "free",
+) -> None:
     """The provider drafts a cybersecurity offer and sends it for review; the hub manager publishes it."""
     page = tab.page
     switch_to(tab, "provider@demo.moselle.lu")
@@ -36,21 +44,21 @@ def publish_an_offer(tab: Tab) -> None:
     tab.landed(tab.heading().filter(has_text="My organisation's offers"))
     page.get_by_role("link", name=f"Add an offer of {PROVIDER}").click()
     tab.landed(tab.heading())
-    page.get_by_label("Kind of offer").select_option("service")
-    page.get_by_label("EDIH category").select_option("test_before_invest")
-    page.get_by_label("Title in English").fill(OFFER)
-    page.get_by_label("Description in English").fill("A one-day check of tills, laptops and backups.")
+    page.get_by_label("Kind of offer").select_option(kind)
+    page.get_by_label("EDIH category").select_option(category)
+    page.get_by_label("Title in English").fill(title)
+    page.get_by_label("Description in English").fill(description)
     page.get_by_label("Technologies").select_option(label="Cybersecurity")
-    page.get_by_label("Price", exact=True).select_option("free")
+    page.get_by_label("Price", exact=True).select_option(price)
     page.get_by_role("button", name="Save the offer").click()
-    tab.landed(tab.heading().filter(has_text=OFFER))
+    tab.landed(tab.heading().filter(has_text=title))
     page.get_by_role("button", name="Send to the hub for review").click()
-    tab.landed(tab.heading().filter(has_text=OFFER))
+    tab.landed(tab.heading().filter(has_text=title))
 
     switch_to(tab, "manager@demo.moselle.lu")
     tab.goto("/hub/catalogue/")
-    page.get_by_role("link", name=OFFER).first.click()
-    tab.landed(tab.heading().filter(has_text=OFFER))
+    page.get_by_role("link", name=title).first.click()
+    tab.landed(tab.heading().filter(has_text=title))
     page.get_by_label("Decision").select_option("publish")
     page.get_by_role("button", name="Record the decision").click()
     tab.landed(page.get_by_role("status"))

@@ -41,7 +41,8 @@ def validate_translated_text(value: Any) -> None:
 
 def translated_text(value: Any, field: str, limit: int, missing: str) -> dict[str, str]:
     """Text per language from ``value`` (a mapping of language codes), each line trimmed, at most ``limit``
-    characters per language; ``missing`` when no language has any."""
+    characters per language; ``missing`` when no language has any (with ``missing`` empty, the text is
+    optional and blank texts give an empty mapping)."""
     if not isinstance(value, Mapping):
         raise ValidationError({field: _('Give the text per language, e.g. {"en": …, "fr": …, "de": …}.')})
     unknown = sorted(str(code) for code in value if code not in LANGUAGE_CODES)
@@ -61,7 +62,7 @@ def translated_text(value: Any, field: str, limit: int, missing: str) -> dict[st
             raise ValidationError({field: _("At most %(limit)d characters per language.") % {"limit": limit}})
         if text:
             cleaned[code] = text
-    if not cleaned:
+    if not cleaned and missing:
         raise ValidationError({field: missing})
     return cleaned
 

@@ -36,7 +36,7 @@ from moselle.accounts.models import Consent
 from moselle.core import audit, links, mail
 from moselle.core.i18n import LANGUAGE_CODES, pick, translated_text
 from moselle.events import follow_up, ical
-from moselle.events.models import Event, Question, Registration, Series, Session, SurveyQuestion
+from moselle.events.models import Event, Presence, Question, Registration, Series, Session, SurveyQuestion
 from moselle.journeys.actions.checks import check_text, technologies_named, user_of
 from moselle.organisations.access import own_hub
 from moselle.organisations.models import Organisation
@@ -89,10 +89,14 @@ def _a_day(value: Any, field: str) -> date:
 
 
 def _a_time(value: Any, field: str) -> time:
+    """A local clock time; one with an offset is refused (a session's times are the event's zone's)."""
     try:
-        return value if isinstance(value, time) else time.fromisoformat(str(value).strip())
+        found = value if isinstance(value, time) else time.fromisoformat(str(value).strip())
     except ValueError:
         raise ValidationError({field: _("Give a time as HH:MM.")}) from None
+    if found.tzinfo is not None:
+        raise ValidationError({field: _("Give a time as HH:MM.")})
+    return found
 
 
 def sessions_of(values: Any) -> list[dict[str, Any]]:
@@ -422,10 +426,11 @@ def event_cancel(*, actor: Any, event: Event) -> Event:
         event.sequence += 1
         event.save(update_fields=["status", "sequence", "updated_at"])
         for registration in event.registrations.filter(status__in=Registration.ACTIVE):
-            with_calendar = registration.status == R.CONFIRMED
+            with_calendar, before = registration.status == R.CONFIRMED, registration.status
             registration.status = R.CANCELLED
             registration.offer_expires_at = None
             registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
+            follow_up.status_changed(actor=actor, event=event, registration=registration, before=before)
             _send(
                 event,
                 registration,
@@ -559,10 +564,13 @@ def _registry_match(name: str) -> Organisation | None:
     return found[0] if len(found) == 1 else None
 
 
-def register(*, event_id: int, data: Mapping[str, Any], user: Any = None) -> Registration:
+def register(
+    *, event_id: int, data: Mapping[str, Any], user: Any = None, organisation: Organisation | None = None
+) -> Registration:
     """Register someone for a published event, without an account: confirmed while seats remain (or
     awaiting approval where the hub approves), else on the waiting list. The organisation named is matched
-    to the registry; one not found is left for the hub's staff to add, never created here."""
+    to the registry; one not found is left for the hub's staff to add, never created here. Staff enrolling
+    a company's people name the ``organisation`` itself; their enrolment needs no further approval."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None or event.status == Event.Status.DRAFT:
         raise ValidationError({"event": _("This event is not open for registration.")})
@@ -574,7 +582,7 @@ def register(*, event_id: int, data: Mapping[str, Any], user: Any = None) -> Reg
             _check_open(event, now)
             if event.registrations.filter(status__in=Registration.ACTIVE, email__iexact=values["email"]).exists():
                 raise ValidationError({"email": _("This e-mail address is already registered for this event.")})
-            if event.needs_approval:
+            if event.needs_approval and not (organisation is not None and is_hub_staff(user)):
                 status = R.PENDING
             elif _has_seat(event) and _next_waiting(event) is None:
                 status = R.CONFIRMED
@@ -585,7 +593,8 @@ def register(*, event_id: int, data: Mapping[str, Any], user: Any = None) -> Reg
                 name=values["name"],
                 email=values["email"],
                 organisation_name=values["organisation_name"],
-                organisation=_registry_match(values["organisation_name"]) if values["organisation_name"] else None,
+                organisation=organisation
+                or (_registry_match(values["organisation_name"]) if values["organisation_name"] else None),
                 language=values["language"],
                 answers=values["answers"],
                 terms_accepted_at=now,
@@ -603,6 +612,7 @@ def register(*, event_id: int, data: Mapping[str, Any], user: Any = None) -> Reg
                     method=Consent.Method.WEB,
                     scope="events",
                 )
+            follow_up.status_changed(actor=user, event=event, registration=registration, before="")
             _welcome(event, registration)
     except IntegrityError:
         raise ValidationError({"email": _("This e-mail address is already registered for this event.")}) from None
@@ -643,6 +653,7 @@ def approve(*, actor: Any, registration: Registration) -> Registration:
             registration.status, registration.waiting_since = R.WAITING, timezone.now()
         registration.save(update_fields=["status", "waiting_since", "updated_at"])
         audit.record(actor=actor, action="registration.approve", target=registration)
+        follow_up.status_changed(actor=actor, event=event, registration=registration, before=R.PENDING)
         _welcome(event, registration)
     return registration
 
@@ -708,6 +719,7 @@ def cancel_by_link(*, token: str) -> Registration:
         registration.status, registration.offer_expires_at = R.CANCELLED, None
         registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
         audit.record(actor=None, action="registration.cancel", target=registration, actor_kind="system")
+        follow_up.status_changed(actor=None, event=event, registration=registration, before=R.CONFIRMED)
         _send(
             event,
             registration,
@@ -734,6 +746,7 @@ def accept_offer(*, token: str) -> Registration:
         registration.status, registration.offer_expires_at = R.CONFIRMED, None
         registration.save(update_fields=["status", "offer_expires_at", "updated_at"])
         audit.record(actor=None, action="registration.accept", target=registration, actor_kind="system")
+        follow_up.status_changed(actor=None, event=event, registration=registration, before=R.OFFERED)
         _send_invitation(event, registration, template="events/email/confirmed")
     return registration
 
@@ -748,6 +761,7 @@ def expire_offers() -> int:
             for registration in event.registrations.filter(status=R.OFFERED, offer_expires_at__lte=timezone.now()):
                 registration.status = R.LAPSED
                 registration.save(update_fields=["status", "updated_at"])
+                follow_up.status_changed(actor=None, event=event, registration=registration, before=R.OFFERED)
                 audit.record(actor=None, action="registration.lapse", target=registration, actor_kind="system")
                 _send(event, registration, "events/email/offer_lapsed")
                 lapsed += 1
@@ -804,13 +818,59 @@ def mark_attendance(*, actor: Any, registration: Registration, attended: bool) -
         if attended == (registration.attended_at is not None):
             return registration
         before = audit.snapshot(registration, ["attended_at"])
-        if attended:
-            registration.attended_at, registration.checked_in_by = timezone.now(), user_of(actor)
+        _set_attended(actor, event, registration, attended, before)
+        sessions = list(event.sessions.all())
+        if not attended:
+            registration.presences.all().delete()
         else:
-            registration.attended_at, registration.checked_in_by = None, None
-        registration.save(update_fields=["attended_at", "checked_in_by", "updated_at"])
-        audit.record(actor=actor, action="registration.attendance", target=registration, before=before)
-        follow_up.attendance_changed(actor=actor, event=event, registration=registration)
+            # The day checked in: today's, or the only one.
+            today = timezone.localdate(timezone=event.zone)
+            for day in [s for s in sessions if s.day == today] or (sessions if len(sessions) == 1 else []):
+                Presence.objects.get_or_create(
+                    registration=registration, session=day, defaults={"marked_by": user_of(actor)}
+                )
+    return registration
+
+
+def _set_attended(actor: Any, event: Event, registration: Registration, attended: bool, before: Any) -> None:
+    if attended:
+        registration.attended_at, registration.checked_in_by = timezone.now(), user_of(actor)
+    else:
+        registration.attended_at, registration.checked_in_by = None, None
+    registration.save(update_fields=["attended_at", "checked_in_by", "updated_at"])
+    audit.record(actor=actor, action="registration.attendance", target=registration, before=before)
+    follow_up.attendance_changed(actor=actor, event=event, registration=registration)
+
+
+def mark_presence(*, actor: Any, registration: Registration, session: Session, present: bool) -> Registration:
+    """Mark or unmark that a registrant was there on one day of the event. The first day marked marks the
+    attendance (and what follows it in the hub's work); unmarking the last day unmarks it."""
+    _require_staff(actor)
+    if session.event_id != registration.event_id:
+        raise ValidationError({"session": _("This day is not one of the registration's event.")})
+    with transaction.atomic():
+        event = _locked(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != R.CONFIRMED:
+            raise ValidationError({"status": _("Only a confirmed registration is checked in.")})
+        if present and session.day > timezone.localdate(timezone=event.zone):
+            raise ValidationError({"session": _("This day has not come yet.")})
+        existing = Presence.objects.filter(registration=registration, session=session)
+        if present == existing.exists():
+            return registration
+        if present:
+            Presence.objects.create(registration=registration, session=session, marked_by=user_of(actor))
+        else:
+            existing.delete()
+        audit.record(
+            actor=actor,
+            action="registration.presence",
+            target=registration,
+            before={"session": session.pk, "present": not present},
+        )
+        any_day = registration.presences.exists()
+        if any_day != (registration.attended_at is not None):
+            _set_attended(actor, event, registration, any_day, audit.snapshot(registration, ["attended_at"]))
     return registration
 
 
@@ -887,6 +947,7 @@ def purge(registrations: Iterable[Registration]) -> int:
             sessions = list(event.sessions.all())
             over = bool(sessions) and last_end(event, sessions) <= timezone.now()
             held_a_seat = registration.status in Registration.HOLDS_A_SEAT and not over
+            before = registration.status
             if registration.status in Registration.ACTIVE and not over:
                 registration.status, registration.offer_expires_at = R.CANCELLED, None
             address = registration.email
@@ -899,6 +960,8 @@ def purge(registrations: Iterable[Registration]) -> int:
                 registration.survey.comments, registration.survey.answers = "", {}
                 registration.survey.save(update_fields=["comments", "answers"])
             audit.record(actor=None, action="registration.purge", target=registration, actor_kind="system")
+            if registration.status != before:
+                follow_up.status_changed(actor=None, event=event, registration=registration, before=before)
             if held_a_seat:
                 _promote(event)
             purged += 1

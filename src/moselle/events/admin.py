@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from moselle.core.admin_base import ReadOnlyAdmin
-from moselle.events.models import Event, Question, Registration, Series, Session, SurveyQuestion, SurveyResponse
+from moselle.events.models import (
+    Event,
+    Presence,
+    Question,
+    Registration,
+    Series,
+    Session,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 
 @admin.register(Series)
@@ -39,3 +48,8 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
 @admin.register(SurveyQuestion)
 class SurveyQuestionAdmin(ReadOnlyAdmin):
     list_display = ("event", "__str__", "position")
+
+
+@admin.register(Presence)
+class PresenceAdmin(ReadOnlyAdmin):
+    list_display = ("registration", "session", "marked_at")

@@ -10,6 +10,7 @@ row lock, so two check-ins of the same organisation propose one record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,20 @@ RECORDED_KINDS = {
 # Customers of the hub: companies and public bodies (providers and hubs attend as peers).
 CUSTOMER_KINDS = (Organisation.Kind.COMPANY, Organisation.Kind.PUBLIC_BODY)
 EVENT_TARGET = Event._meta.label_lower
+
+
+# Other apps follow a registration's status (a course's aid is granted when staff confirm an enrolment) and add
+# to the service record an attendance proposes (a course's price and aid): each registers a function here from
+# its ``AppConfig.ready``. Both run inside the events' transaction, under the event's row lock.
+StatusHook = Callable[..., None]
+STATUS_HOOKS: list[StatusHook] = []
+RECORD_DETAILS: list[Callable[[Event, Organisation, int], dict[str, Any]]] = []
+
+
+def status_changed(*, actor: Any, event: Event, registration: Registration, before: str) -> None:
+    """A registration's status changed from ``before`` ("" when it was just created)."""
+    for hook in STATUS_HOOKS:
+        hook(actor=actor, event=event, registration=registration, before=before)
 
 
 def category_of(event: Event) -> str:
@@ -121,7 +136,11 @@ def _service_record(actor: Any, event: Event, organisation: Organisation, attend
             return
         days = list(event.sessions.values_list("day", flat=True))
         partners = list(event.partners.all()[:2])
+        details: dict[str, Any] = {}
+        for supply in RECORD_DETAILS:
+            details.update(supply(event, organisation, attendees))
         record_propose(
+            **details,
             actor=actor,
             source=ServiceRecord.Source.EVENT,
             customer=organisation,
@@ -142,7 +161,12 @@ def _service_record(actor: Any, event: Event, organisation: Organisation, attend
             existing.delete()
         elif existing.attendees != attendees:
             existing.attendees = attendees
-            existing.save(update_fields=["attendees", "updated_at"])
+            changed = ["attendees", "updated_at"]
+            for supply in RECORD_DETAILS:
+                for field, value in supply(event, organisation, attendees).items():
+                    setattr(existing, field, value)
+                    changed.append(field)
+            existing.save(update_fields=changed)
 
 
-__all__ = ["attendance_changed", "category_of", "source_ref"]
+__all__ = ["RECORD_DETAILS", "STATUS_HOOKS", "attendance_changed", "category_of", "source_ref", "status_changed"]

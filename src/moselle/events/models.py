@@ -261,6 +261,31 @@ class Registration(models.Model):
         return f"registration {self.pk} ({self.status})"
 
 
+class Presence(models.Model):
+    """A registrant was there on one day (session) of an event: what a course with several days counts to
+    tell whether someone attended all of it."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="presences", verbose_name=_("registration")
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="presences", verbose_name=_("session"))
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+    marked_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("marked by")
+    )
+
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        ordering = ["session_id", "registration_id"]
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
+        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="presence_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"presence {self.registration_id}@{self.session_id}"
+
+
 class SurveyResponse(models.Model):
     """An attendee's answer to the survey after the event: satisfaction 1-5 and free text."""
 

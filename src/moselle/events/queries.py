@@ -22,3 +22,11 @@ def with_seats(events: QuerySet[Event]) -> QuerySet[Event]:
 def seats_left(event: Any) -> int | None:
     """None where the event has no limit; read from ``with_seats``' count."""
     return None if event.capacity is None else max(0, event.capacity - event.taken)
+
+
+def free_seats(event: Event) -> int | None:
+    """The seats left of one event, counted now (None where it has no limit)."""
+    if event.capacity is None:
+        return None
+    taken = event.registrations.filter(status__in=Registration.HOLDS_A_SEAT).count()
+    return max(0, event.capacity - taken)

@@ -522,6 +522,9 @@ VERBS = {
     "referral_rated": _("referral rated %(detail)s out of 5"),
     "assessment_submitted": _("maturity assessment %(detail)s submitted"),
     "event_attended": _("attended the event %(detail)s"),
+    "course_enrolled": _("enrolled in the course %(detail)s"),
+    "course_completed": _("completed the course %(detail)s"),
+    "training_recorded": _("training recorded as a service delivered: %(detail)s"),
     "logged": "%(detail)s",  # the advisor's own words
 }
 
@@ -541,6 +544,7 @@ class Activity(models.Model):
         NEED = "need", _("need")
         ROADMAP = "roadmap", _("roadmap")
         REFERRAL = "referral", _("referral")
+        TRAINING = "training", _("training")
 
     organisation = models.ForeignKey(
         "organisations.Organisation",

@@ -329,6 +329,10 @@ def record_propose(
     referral_id: int | None = None,
     source_ref: str = "",
     attendees: int = 1,
+    price: Decimal | None = None,
+    aid: Decimal | None = None,
+    aid_basis: str = AidBasis.NONE,
+    grant: Grant | None = None,
 ) -> ServiceRecord | None:
     """A draft another app proposes (a referral done, a workshop attended with its attendee count), for staff
     to confirm or reject.
@@ -353,6 +357,10 @@ def record_propose(
             referral_id=referral_id,
             source_ref=source_ref[:60],
             attendees=max(1, attendees),
+            price=price or Decimal("0"),
+            aid=aid or Decimal("0"),
+            aid_basis=aid_basis if aid else AidBasis.NONE,
+            grant=grant,
             created_by=user_of(actor),
         )
         audit.record(actor=actor, action="service_record.propose", target=record, organisation_id=customer.pk)
@@ -555,6 +563,27 @@ def grant_cancel(*, actor: Any, grant: Grant, reason: Any) -> Grant:
         grant.save(update_fields=["status", "cancel_reason"])
         audit.record(
             actor=actor, action="grant.cancel", target=grant, before=before, organisation_id=grant.organisation_id
+        )
+    return grant
+
+
+def grant_release(*, grant: Grant, reason: str) -> Grant:
+    """The service a grant was committed for will not be given because the company withdrew (a participant
+    cancelled an aided enrolment): the aid no longer counts. Written by the platform, audited as such."""
+    with transaction.atomic():
+        grant = Grant.objects.select_for_update().get(pk=grant.pk)
+        if grant.status == Grant.Status.CANCELLED:
+            return grant
+        before = audit.snapshot(grant)
+        grant.status, grant.cancel_reason = Grant.Status.CANCELLED, reason[:300]
+        grant.save(update_fields=["status", "cancel_reason"])
+        audit.record(
+            actor=None,
+            action="grant.cancel",
+            target=grant,
+            before=before,
+            organisation_id=grant.organisation_id,
+            actor_kind="system",
         )
     return grant
 

@@ -27,6 +27,7 @@ from moselle.organisations import actions, catalogue_import, demo
 from moselle.reporting import demo as reporting_demo
 from moselle.reporting import regulations as reporting_regulations
 from moselle.reporting.models import Regulation
+from moselle.skills import demo as skills_demo
 
 
 class Command(BaseCommand):
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         self.stdout.write(journey_demo.load_demo_journeys(seed=seed).line())
         self.stdout.write(reporting_demo.load_demo_reporting(seed=seed).line())
         self.stdout.write(events_demo.load_demo_events(seed=seed).line())
+        self.stdout.write(skills_demo.load_demo_skills(seed=seed).line())
         self.stdout.write(funding_demo.load_demo_funding().line())
         self.stdout.write(network_demo.load_demo_network().line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
