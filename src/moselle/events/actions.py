@@ -509,7 +509,7 @@ def _checked_registration(event: Event, data: Mapping[str, Any]) -> dict[str, An
     values: dict[str, Any] = {}
     checks: tuple[tuple[str, Callable[[Any], str]], ...] = (
         ("name", lambda v: check_text(v, "name", 200, required=True, missing=_("Give your name."))),
-        ("email", _email_of),
+        ("email", email_of),
         ("organisation_name", lambda v: check_text(v, "organisation_name", 200)),
     )
     for field, check in checks:
@@ -542,7 +542,7 @@ def _checked_registration(event: Event, data: Mapping[str, Any]) -> dict[str, An
     return values
 
 
-def _email_of(value: Any) -> str:
+def email_of(value: Any) -> str:
     text = check_text(value, "email", 254, required=True, missing=_("Give your e-mail address."))
     try:
         validate_email(text)
@@ -565,21 +565,30 @@ def _registry_match(name: str) -> Organisation | None:
 
 
 def register(
-    *, event_id: int, data: Mapping[str, Any], user: Any = None, organisation: Organisation | None = None
+    *,
+    event_id: int,
+    data: Mapping[str, Any],
+    user: Any = None,
+    organisation: Organisation | None = None,
+    on_behalf: bool = False,
 ) -> Registration:
     """Register someone for a published event, without an account: confirmed while seats remain (or
     awaiting approval where the hub approves), else on the waiting list. The organisation named is matched
     to the registry; one not found is left for the hub's staff to add, never created here. Staff enrolling
-    a company's people name the ``organisation`` itself; their enrolment needs no further approval."""
+    a company's people name the ``organisation`` itself; their enrolment needs no further approval. With
+    ``on_behalf`` the person is enrolled by their organisation (or the hub for it): no terms are asked of them,
+    the registration is held on the organisation's contract and names who enrolled them."""
     event = Event.objects.filter(pk=event_id).first()
     if event is None or event.status == Event.Status.DRAFT:
         raise ValidationError({"event": _("This event is not open for registration.")})
-    values = _checked_registration(event, data)
+    if on_behalf and (organisation is None or user_of(user) is None):
+        raise ValidationError({"organisation": _("Name the organisation the person is enrolled for.")})
+    values = _checked_registration(event, {**data, "accept_terms": True} if on_behalf else data)
     now = timezone.now()
     try:
         with transaction.atomic():
             event = _locked(event.pk)
-            _check_open(event, now)
+            check_open(event, now)
             if event.registrations.filter(status__in=Registration.ACTIVE, email__iexact=values["email"]).exists():
                 raise ValidationError({"email": _("This e-mail address is already registered for this event.")})
             if event.needs_approval and not (organisation is not None and is_hub_staff(user)):
@@ -597,7 +606,8 @@ def register(
                 or (_registry_match(values["organisation_name"]) if values["organisation_name"] else None),
                 language=values["language"],
                 answers=values["answers"],
-                terms_accepted_at=now,
+                terms_accepted_at=None if on_behalf else now,
+                enrolled_by=user_of(user) if on_behalf else None,
                 future_events_consent_at=now if values["future_events"] else None,
                 status=status,
                 waiting_since=now if status == R.WAITING else None,
@@ -619,7 +629,7 @@ def register(
     return registration
 
 
-def _check_open(event: Event, now: datetime) -> None:
+def check_open(event: Event, now: datetime) -> None:
     if event.status == Event.Status.CANCELLED:
         raise ValidationError({"event": _("This event has been cancelled.")})
     if event.status != Event.Status.PUBLISHED:
@@ -815,20 +825,27 @@ def mark_attendance(*, actor: Any, registration: Registration, attended: bool) -
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status != R.CONFIRMED:
             raise ValidationError({"status": _("Only a confirmed registration is checked in.")})
-        if attended == (registration.attended_at is not None):
-            return registration
-        before = audit.snapshot(registration, ["attended_at"])
-        _set_attended(actor, event, registration, attended, before)
         sessions = list(event.sessions.all())
-        if not attended:
-            registration.presences.all().delete()
-        else:
-            # The day checked in: today's, or the only one.
+        if attended:
+            # The day checked in, also on a later day of an attendance already marked: today's, or the only one.
             today = timezone.localdate(timezone=event.zone)
             for day in [s for s in sessions if s.day == today] or (sessions if len(sessions) == 1 else []):
-                Presence.objects.get_or_create(
+                _presence, made = Presence.objects.get_or_create(
                     registration=registration, session=day, defaults={"marked_by": user_of(actor)}
                 )
+                if made and registration.attended_at is not None:
+                    audit.record(
+                        actor=actor,
+                        action="registration.presence",
+                        target=registration,
+                        before={"session": day.pk, "present": False},
+                    )
+        if attended == (registration.attended_at is not None):
+            return registration
+        if not attended:
+            follow_up.may_unmark(registration)
+            registration.presences.all().delete()
+        _set_attended(actor, event, registration, attended, audit.snapshot(registration, ["attended_at"]))
     return registration
 
 
@@ -858,6 +875,8 @@ def mark_presence(*, actor: Any, registration: Registration, session: Session, p
         existing = Presence.objects.filter(registration=registration, session=session)
         if present == existing.exists():
             return registration
+        if not present:
+            follow_up.may_unmark(registration)
         if present:
             Presence.objects.create(registration=registration, session=session, marked_by=user_of(actor))
         else:

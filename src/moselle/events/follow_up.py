@@ -41,6 +41,13 @@ EVENT_TARGET = Event._meta.label_lower
 StatusHook = Callable[..., None]
 STATUS_HOOKS: list[StatusHook] = []
 RECORD_DETAILS: list[Callable[[Event, Organisation, int], dict[str, Any]]] = []
+# Raise a ValidationError to refuse unmarking a registrant's day or attendance (a course's completion rests on it).
+UNMARK_GUARDS: list[Callable[[Registration], None]] = []
+
+
+def may_unmark(registration: Registration) -> None:
+    for guard in UNMARK_GUARDS:
+        guard(registration)
 
 
 def status_changed(*, actor: Any, event: Event, registration: Registration, before: str) -> None:
@@ -78,7 +85,7 @@ def attendance_changed(*, actor: Any, event: Event, registration: Registration) 
             Activity.objects.filter(
                 organisation=organisation, verb="event_attended", target_type=EVENT_TARGET, target_id=event.pk
             ).delete()
-    if event.kind in RECORDED_KINDS and _is_customer(organisation):
+    if event.kind in RECORDED_KINDS and is_customer(organisation):
         _service_record(actor, event, organisation, attendees, case)
 
 
@@ -112,8 +119,12 @@ def _on_the_way(actor: Any, event: Event, registration: Registration, organisati
     return case
 
 
-def _is_customer(organisation: Organisation) -> bool:
-    return OrganisationKind.objects.filter(organisation=organisation, kind__in=CUSTOMER_KINDS).exists()
+def is_customer(organisation: Organisation | int | None) -> bool:
+    """A customer of the hub: a company or a public body (an organisation or its id)."""
+    if organisation is None:
+        return False
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return OrganisationKind.objects.filter(organisation_id=pk, kind__in=CUSTOMER_KINDS).exists()
 
 
 def _service_record(actor: Any, event: Event, organisation: Organisation, attendees: int, case: Case | None) -> None:
@@ -169,4 +180,14 @@ def _service_record(actor: Any, event: Event, organisation: Organisation, attend
             existing.save(update_fields=changed)
 
 
-__all__ = ["RECORD_DETAILS", "STATUS_HOOKS", "attendance_changed", "category_of", "source_ref", "status_changed"]
+__all__ = [
+    "RECORD_DETAILS",
+    "STATUS_HOOKS",
+    "UNMARK_GUARDS",
+    "attendance_changed",
+    "category_of",
+    "is_customer",
+    "may_unmark",
+    "source_ref",
+    "status_changed",
+]

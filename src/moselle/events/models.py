@@ -192,8 +192,9 @@ class SurveyQuestion(models.Model):
 
 
 class Registration(models.Model):
-    """One person registered for an event, with or without an account. Held on the contract of taking part
-    (the terms accepted); hearing about future events is a separate consent."""
+    """One person registered for an event, with or without an account. Held on the contract of taking part:
+    the terms the person accepted, or, for someone enrolled by their organisation (``enrolled_by``), the
+    organisation's contract with the hub; hearing about future events is a separate consent."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting approval")
@@ -221,7 +222,18 @@ class Registration(models.Model):
     )
     language = models.CharField(_("language"), max_length=2, default="en")
     answers = models.JSONField(_("answers"), default=dict, blank=True)
-    terms_accepted_at = models.DateTimeField(_("terms accepted at"))
+    terms_accepted_at = models.DateTimeField(
+        _("terms accepted at"), null=True, blank=True, help_text=_("Empty when enrolled by their organisation")
+    )
+    enrolled_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+        help_text=_("Who enrolled the person for their organisation (the hub, or the organisation's member)"),
+    )
     future_events_consent_at = models.DateTimeField(_("agreed to hear about future events at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)

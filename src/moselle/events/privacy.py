@@ -30,7 +30,10 @@ def export(person: privacy.Person) -> dict[str, Any]:
                 "answers": registration.answers,
                 "status": registration.status,
                 "registered_at": registration.created_at.isoformat(),
-                "terms_accepted_at": registration.terms_accepted_at.isoformat(),
+                "terms_accepted_at": registration.terms_accepted_at.isoformat()
+                if registration.terms_accepted_at
+                else None,
+                "enrolled_by_their_organisation": registration.enrolled_by_id is not None,
                 "attended_at": registration.attended_at.isoformat() if registration.attended_at else None,
                 "survey": {"satisfaction": survey.satisfaction, "comments": survey.comments, "answers": survey.answers}
                 if survey

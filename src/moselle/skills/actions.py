@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,12 +24,13 @@ from moselle.core import audit
 from moselle.core.i18n import LANGUAGE_CODES, pick, translated_text
 from moselle.core.models_taxonomy import Skill
 from moselle.events import actions as events
+from moselle.events.follow_up import is_customer
 from moselle.events.models import Event, Registration, Session
 from moselle.events.queries import free_seats
 from moselle.journeys.actions import activity_record
 from moselle.journeys.actions.checks import check_text, user_of
 from moselle.journeys.models import Activity
-from moselle.organisations.models import Organisation, OrganisationKind
+from moselle.organisations.models import Organisation
 from moselle.organisations.validation import parse_amount
 from moselle.skills.models import Completion, Course, CourseSession, Level, Role, RoleSkill, SkillsProfile
 
@@ -38,7 +40,6 @@ MAX_PEOPLE = 50
 MAX_HOURS = Decimal("2000")
 MAX_AMOUNT = Decimal("9999999999.99")  # what a price or aid column holds: 12 digits, 2 after the point
 ESCO_SKILL = "http://data.europa.eu/esco/skill/"
-CUSTOMER_KINDS = (Organisation.Kind.COMPANY, Organisation.Kind.PUBLIC_BODY)
 
 
 def _errors_of(error: ValidationError) -> dict[str, list[str]]:
@@ -172,14 +173,23 @@ def _checked_course(offer: Offer, data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def course_save(*, actor: Any, offer: Offer, data: Mapping[str, Any]) -> Course:
-    """Give a training offer what a course needs, or change it: hub staff and the provider's members."""
+    """Give a training offer what a course needs, or change it: hub staff, and the provider's members while the
+    offer is a draft or awaits review (what is published was approved by the hub, its aid above all). A course
+    that becomes aided has its sessions to come need the hub's approval from then on."""
     if not can_edit_offer(actor, offer):
         raise ValidationError({"actor": _("Only the hub's staff and the provider's members change this course.")})
     values = _checked_course(offer, data)
     skills = values.pop("skills")
     with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        approved = offer.status in (Offer.Status.PUBLISHED, Offer.Status.ARCHIVED)
+        if approved and not is_hub_staff(actor):
+            raise ValidationError(
+                {"offer": _("A published or archived course is changed by the hub: ask it to put it back to draft.")}
+            )
         course = Course.objects.filter(offer=offer).first()
         before = audit.snapshot(course) if course else None
+        was_aided = course is not None and course.is_aided
         if course is None:
             course = Course(offer=offer)
         for field, value in values.items():
@@ -188,7 +198,25 @@ def course_save(*, actor: Any, offer: Offer, data: Mapping[str, Any]) -> Course:
         course.save()
         course.skills.set(skills)
         audit.record(actor=actor, action="course.save", target=course, before=before, organisation_id=offer.provider_id)
+        if course.is_aided and not was_aided:
+            for session in _sessions_to_come(course).filter(event__needs_approval=False):
+                if not is_hub_staff(actor):
+                    raise ValidationError(
+                        {"aid_per_participant": _("The course has sessions planned: the hub makes it aided.")}
+                    )
+                events.event_update(actor=actor, event=session.event, data={"needs_approval": True})
     return course
+
+
+def _sessions_to_come(course: Course) -> Any:
+    """The course's sessions, published or drafts, that have not started yet."""
+    return (
+        CourseSession.objects.filter(course=course)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .annotate(first_day=Min("event__sessions__day"))
+        .filter(first_day__gte=timezone.localdate())
+        .select_related("event")
+    )
 
 
 def session_create(*, actor: Any, course: Course, data: Mapping[str, Any]) -> CourseSession:
@@ -233,7 +261,7 @@ def _people_of(values: Any) -> list[dict[str, str]]:
             raise ValidationError({"people": _("Give each person as a name and an e-mail address.")})
         try:
             name = check_text(item.get("name"), "name", 200, required=True, missing=_("Give the person's name."))
-            email = events._email_of(item.get("email"))
+            email = events.email_of(item.get("email"))
         except ValidationError as error:
             for message in error.messages:
                 errors.setdefault("people", []).append(
@@ -274,7 +302,7 @@ def enrol(*, actor: Any, session: CourseSession, organisation: Organisation, peo
         if sessions and sessions[0].start_at(event.zone) <= now:
             raise ValidationError({"session": _("This session has already started; choose a later one.")})
         try:
-            events._check_open(event, now)
+            events.check_open(event, now)
         except ValidationError as error:
             raise ValidationError({"session": error.message_dict.get("event", error.messages)}) from None
         # Someone already enrolled is named by their number, as every other person's problem is.
@@ -308,13 +336,13 @@ def enrol(*, actor: Any, session: CourseSession, organisation: Organisation, peo
                         "email": person["email"],
                         "language": person["language"],
                         "organisation_name": organisation.name,
-                        "accept_terms": True,
                     },
                     user=actor,
                     organisation=organisation,
+                    on_behalf=True,
                 )
             )
-        if _is_customer(organisation):
+        if is_customer(organisation):
             activity_record(
                 organisation=organisation,
                 kind=Activity.Kind.TRAINING,
@@ -324,13 +352,6 @@ def enrol(*, actor: Any, session: CourseSession, organisation: Organisation, peo
                 summary=in_hub_language(session.course.offer.title),
             )
     return registrations
-
-
-def _is_customer(organisation: Organisation | None) -> bool:
-    return (
-        organisation is not None
-        and OrganisationKind.objects.filter(organisation=organisation, kind__in=CUSTOMER_KINDS).exists()
-    )
 
 
 def attended_every_day(registration: Registration, sessions: Iterable[Session]) -> bool:
@@ -343,8 +364,16 @@ def completion_record(
     *, actor: Any, registration: Registration, passed: Any = None, completed_on: Any = None
 ) -> Completion:
     """Record that a participant completed the course: attended every day of the session and, if the course
-    ends with an assessment, passed it. Someone who did not attend, or failed, has not completed."""
+    ends with an assessment, passed it. Someone who did not attend, or failed, has not completed. Checked and
+    written under the event's lock, so that a day unmarked meanwhile cannot slip through."""
     _require_staff(actor)
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=registration.event_id).first()
+        registration = Registration.objects.select_related("organisation").get(pk=registration.pk)
+        return _complete(actor, registration, passed, completed_on)
+
+
+def _complete(actor: Any, registration: Registration, passed: Any, completed_on: Any) -> Completion:
     session = (
         CourseSession.objects.select_related("course__offer", "event").filter(event_id=registration.event_id).first()
     )
@@ -403,7 +432,7 @@ def completion_record(
             actor=actor, action="course.completion", target=completion, organisation_id=registration.organisation_id
         )
         organisation = registration.organisation
-        if _is_customer(organisation):
+        if is_customer(organisation):
             assert organisation is not None
             title = in_hub_language(course.offer.title)
             activity_record(
@@ -457,7 +486,9 @@ def _may_change_profile(actor: Any, organisation: Organisation) -> None:
 
 
 def _profile_for(actor: Any, organisation: Organisation) -> SkillsProfile:
-    profile, _created = SkillsProfile.objects.get_or_create(organisation=organisation)
+    """The company's profile, locked until the transaction ends: changes of one company's skills queue here."""
+    found, _created = SkillsProfile.objects.get_or_create(organisation=organisation)
+    profile = SkillsProfile.objects.select_for_update().get(pk=found.pk)
     profile.updated_by = user_of(actor)
     profile.save(update_fields=["updated_by", "updated_at"])
     return profile

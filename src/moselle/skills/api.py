@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator
@@ -530,7 +531,7 @@ def _skills(organisation: Any) -> dict[str, Any]:
                 ],
                 "roadmap_action": gap.action.pk if gap.action else None,
             }
-            for gap in queries.gaps_of(organisation)
+            for gap in queries.gaps_of(organisation, language=(get_language() or "en")[:2])
         ],
     }
 
@@ -617,27 +618,30 @@ class MarketCellOut(Schema):
 class MarketRowOut(Schema):
     skill: SkillRefOut
     companies: int | None = Field(
-        description="Companies with a gap in the skill; null when suppressed (fewer than five) or when none has it."
+        description="Companies with a gap in the skill; null when fewer than five (none included), never a number "
+        "under five. A skill with fewer than five and no course is not listed."
     )
-    suppressed: bool = Field(description="Companies have the gap, but too few to show.")
-    in_demand: bool = Field(description="At least one company has a gap in the skill.")
+    suppressed: bool = Field(description="Fewer than five companies have the gap (perhaps none).")
+    in_demand: bool = Field(description="Five companies or more have a gap in the skill.")
     not_on_offer: bool = Field(description="In demand, and no published course teaches it.")
     courses: int = Field(description="Published courses that teach the skill.")
     seats: int | None = Field(
         description="Seats of those courses' sessions in the next six months; null when one has no limit."
     )
     sessions: int = Field(description="Those courses' sessions starting in the next six months.")
-    cells: list[MarketCellOut] = Field(description="The breakdown, one cell per key with companies; empty without.")
+    cells: list[MarketCellOut] = Field(
+        description="The breakdown, one cell per key of the organisations with a skills picture (zero included); "
+        "empty without a breakdown."
+    )
 
 
 class MarketOut(Schema):
-    companies: int | None = Field(description="Companies with at least one gap; null when fewer than five.")
     horizon: date = Field(description="The last day of the six months whose sessions count as supply.")
     breakdown: Literal["", "sector", "size_class", "region", "quarter"]
     keys: list[str] = Field(description="The breakdown's keys, in order; empty without a breakdown.")
     rows: list[MarketRowOut] = Field(
-        description="In demand and not on offer first, then in demand, then on offer only; suppressed rows after "
-        "the shown ones of their group, by the skill's name."
+        description="In demand and not on offer first, then in demand (most companies first), then on offer with "
+        "fewer than five companies, by the skill's name."
     )
 
 
@@ -650,7 +654,6 @@ def skills_market(request: HttpRequest, filters: Query[MarketFilter]) -> Any:
     access.require_market_reader(request.user)
     result = market.market(filters.breakdown)
     return {
-        "companies": result.companies,
         "horizon": result.horizon,
         "breakdown": result.breakdown,
         "keys": result.keys,

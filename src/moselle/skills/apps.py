@@ -14,3 +14,7 @@ class SkillsConfig(AppConfig):
         for source in figures.SOURCES:
             kpis.register(source)
         hooks.connect()
+
+        from moselle.core import due_work
+
+        due_work.register("course aid never used", hooks.release_unused_grants)

@@ -56,8 +56,8 @@ class Cell:
 @dataclass
 class Row:
     skill: Skill
-    companies: int | None  # None: suppressed (fewer than five, or enough to recompute one)
-    in_demand: bool
+    companies: int | None  # None: fewer than five (none included), never a number
+    in_demand: bool  # five companies or more have the gap
     courses: int
     seats: int | None  # None: at least one session without a limit
     sessions: int
@@ -69,7 +69,7 @@ class Row:
 
     @property
     def suppressed(self) -> bool:
-        return self.in_demand and self.companies is None
+        return self.companies is None
 
 
 @dataclass
@@ -77,7 +77,6 @@ class Market:
     rows: list[Row]
     breakdown: str
     keys: list[str]
-    companies: int | None  # companies with at least one gap (suppressed under five)
     horizon: date
 
 
@@ -193,9 +192,7 @@ def market(breakdown: str = "") -> Market:
     # One entry per company and skill: its key in the breakdown (the earliest gap row for the quarter).
     per_skill: dict[int, dict[int, str]] = defaultdict(dict)
     firsts: dict[tuple[int, int], date] = {}
-    companies: set[int] = set()
     for skill_id, organisation_id, nace_id, size_class, region, country, created in gaps:
-        companies.add(organisation_id)
         if breakdown == "quarter":
             day = timezone.localdate(created)
             pair = (skill_id, organisation_id)
@@ -215,31 +212,27 @@ def market(breakdown: str = "") -> Market:
         demand = per_skill.get(skill_id, {})
         total = len(demand)
         courses, seats, sessions = supply.get(skill_id, (0, 0, 0))
+        if total < THRESHOLD and not courses:
+            continue  # listed, it would tell one to four companies from none
         row = Row(
             skill=skills[skill_id],
             companies=total if total >= THRESHOLD else None,
-            in_demand=total > 0,
+            in_demand=total >= THRESHOLD,
             courses=courses,
             seats=seats,
             sessions=sessions,
         )
-        if breakdown and total:
+        if breakdown:
             found = Counter(demand.values())
             row.cells = suppress({key: found.get(key, 0) for key in keys}, total)
         rows.append(row)
     rows.sort(key=_order)
-    return Market(
-        rows=[r for r in rows if r.in_demand or r.courses],
-        breakdown=breakdown,
-        keys=keys,
-        companies=len(companies) if len(companies) >= THRESHOLD else None,
-        horizon=horizon,
-    )
+    return Market(rows=rows, breakdown=breakdown, keys=keys, horizon=horizon)
 
 
 def _order(row: Row) -> tuple[int, int, int, str, int]:
-    """In demand and not on offer first; then in demand; then on offer only. Within each, shown rows by their
-    companies (most first), suppressed rows after them by the skill's name."""
+    """In demand and not on offer first; then in demand; then on offer with fewer than five companies, by the
+    skill's name. In demand, by their companies (most first)."""
     group = 0 if row.not_on_offer else (1 if row.in_demand else 2)
     count = row.companies if row.companies is not None else -1
     shown = row.companies is not None
@@ -249,9 +242,10 @@ def _order(row: Row) -> tuple[int, int, int, str, int]:
 def _supply(horizon: date) -> dict[int, tuple[int, int | None, int]]:
     """Per skill: published courses teaching it, seats and sessions starting before the horizon."""
     courses: dict[int, set[int]] = defaultdict(set)
-    for skill_id, course_id in Course.skills.through.objects.filter(
-        course__offer__status=Offer.Status.PUBLISHED
-    ).values_list("skill_id", "course_id"):
+    taught = Course.skills.through.objects.filter(course__offer__status=Offer.Status.PUBLISHED)
+    if not settings.MOSELLE_DEMO:
+        taught = taught.filter(course__offer__is_demo=False)
+    for skill_id, course_id in taught.values_list("skill_id", "course_id"):
         courses[skill_id].add(course_id)
     runs: dict[int, list[int | None]] = defaultdict(list)
     for session in upcoming_sessions(within_days=(horizon - timezone.localdate()).days):
@@ -262,6 +256,17 @@ def _supply(horizon: date) -> dict[int, tuple[int, int | None, int]]:
         seats = None if any(c is None for c in capacities) else sum(c for c in capacities if c is not None)
         found[skill_id] = (len(ids), seats, len(capacities))
     return found
+
+
+def key_label(key: str) -> str:
+    """A breakdown's key as a person reads it: a size class's name, "unknown" and "earlier" translated."""
+    from moselle.organisations import sme
+
+    if key == UNKNOWN:
+        return str(_("unknown"))
+    if key == EARLIER:
+        return str(_("earlier"))
+    return sme.size_class_label(key) if key in sme.SIZE_CLASSES else key
 
 
 def csv_rows(result: Market) -> list[list[str]]:
@@ -275,7 +280,7 @@ def csv_rows(result: Market) -> list[list[str]]:
         str(_("courses")),
         str(_("seats in the next six months")),
         str(_("sessions in the next six months")),
-        *[f"{result.breakdown}:{key}" for key in result.keys],
+        *[f"{BREAKDOWNS[result.breakdown]}: {key_label(key)}" for key in result.keys],
     ]
     lines = [header]
     for row in result.rows:
@@ -284,7 +289,7 @@ def csv_rows(result: Market) -> list[list[str]]:
             [
                 row.skill.label,
                 row.skill.uri,
-                ("" if not row.in_demand else marker if row.companies is None else str(row.companies)),
+                marker if row.companies is None else str(row.companies),
                 str(_("yes")) if row.not_on_offer else str(_("no")),
                 str(row.courses),
                 str(_("no limit")) if row.seats is None else str(row.seats),
@@ -298,4 +303,4 @@ def csv_rows(result: Market) -> list[list[str]]:
     return lines
 
 
-__all__ = ["BREAKDOWNS", "THRESHOLD", "Cell", "Market", "Row", "csv_rows", "market", "suppress"]
+__all__ = ["BREAKDOWNS", "THRESHOLD", "Cell", "Market", "Row", "csv_rows", "key_label", "market", "suppress"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
@@ -79,34 +80,56 @@ def _next_sessions(offer_ids: list[int]) -> dict[int, CourseSession]:
     return found
 
 
-def courses_for(skill: Skill, *, language: str = "", limit: int = COURSES_PER_GAP) -> list[CourseMatch]:
-    """Published courses for a skill: those that name it first (the ones with a session to come before the
-    others), then what the matching engine finds among the training offers for the skill's name."""
+def _published_trainings() -> QuerySet[Offer]:
+    offers = Offer.objects.filter(status=Offer.Status.PUBLISHED, kind=Offer.Kind.TRAINING)
+    return offers if settings.MOSELLE_DEMO else offers.filter(is_demo=False)
+
+
+def courses_for_skills(
+    skills: list[Skill], *, language: str = "", limit: int = COURSES_PER_GAP
+) -> dict[int, list[CourseMatch]]:
+    """For each skill, the published courses that meet it: those that name it first (the ones with a session
+    to come before the others), then what the matching engine finds among the training offers for the skill's
+    name. A few queries for all the skills together; the engine's index is brought up to date once."""
     from moselle.matching import engine
 
-    teaching = list(
-        Offer.objects.filter(status=Offer.Status.PUBLISHED, kind=Offer.Kind.TRAINING, course__skills=skill)
-        .select_related("provider", "course")
-        .order_by("id")
-    )
-    answer = engine.search(engine.Need(text=skill.label, kinds=("offer",), language=language), limit=40, refresh=True)
-    found_ids = [r.item.id for r in answer.results if r.item.kind == "offer" and r.item.subtitle == Offer.Kind.TRAINING]
-    reasons = {
-        r.item.id: tuple(reason.text() for reason in r.reasons) for r in answer.results if r.item.kind == "offer"
-    }
-    extra = {
-        o.pk: o
-        for o in Offer.objects.filter(pk__in=found_ids, status=Offer.Status.PUBLISHED).select_related("provider")
-    }
-    sessions = _next_sessions([o.pk for o in teaching] + found_ids)
-    teaching.sort(key=lambda o: (o.pk not in sessions, o.pk))
-    matches = [CourseMatch(o, "teaches", reasons.get(o.pk, ()), sessions.get(o.pk)) for o in teaching]
-    for pk in found_ids:
-        if len(matches) >= limit:
-            break
-        if pk in extra and all(m.offer.pk != pk for m in matches):
-            matches.append(CourseMatch(extra[pk], "matches", reasons.get(pk, ()), sessions.get(pk)))
-    return matches[:limit]
+    if not skills:
+        return {}
+    trainings = _published_trainings()
+    teaching: dict[int, list[Offer]] = {skill.pk: [] for skill in skills}
+    for link in (
+        Course.skills.through.objects.filter(skill__in=skills, course__offer__in=trainings)
+        .select_related("course__offer__provider")
+        .order_by("course__offer_id")
+    ):
+        teaching[link.skill_id].append(link.course.offer)
+    found: dict[int, list[int]] = {}
+    reasons: dict[tuple[int, int], tuple[str, ...]] = {}
+    for number, skill in enumerate(skills):
+        answer = engine.search(
+            engine.Need(text=skill.label, kinds=("offer",), language=language), limit=40, refresh=number == 0
+        )
+        offers = [r for r in answer.results if r.item.kind == "offer"]
+        found[skill.pk] = [r.item.id for r in offers if r.item.subtitle == Offer.Kind.TRAINING]
+        reasons.update({(skill.pk, r.item.id): tuple(reason.text() for reason in r.reasons) for r in offers})
+    every = {pk for ids in found.values() for pk in ids}
+    extra = {o.pk: o for o in trainings.filter(pk__in=every).select_related("provider")}
+    sessions = _next_sessions(sorted(every | {o.pk for offers in teaching.values() for o in offers}))
+    answer_for: dict[int, list[CourseMatch]] = {}
+    for skill in skills:
+        named = sorted(teaching[skill.pk], key=lambda o: (o.pk not in sessions, o.pk))
+        matches = [CourseMatch(o, "teaches", reasons.get((skill.pk, o.pk), ()), sessions.get(o.pk)) for o in named]
+        for pk in found[skill.pk]:
+            if len(matches) >= limit:
+                break
+            if pk in extra and all(m.offer.pk != pk for m in matches):
+                matches.append(CourseMatch(extra[pk], "matches", reasons.get((skill.pk, pk), ()), sessions.get(pk)))
+        answer_for[skill.pk] = matches[:limit]
+    return answer_for
+
+
+def courses_for(skill: Skill, *, language: str = "", limit: int = COURSES_PER_GAP) -> list[CourseMatch]:
+    return courses_for_skills([skill], language=language, limit=limit)[skill.pk]
 
 
 def _skill_technologies() -> dict[str, set[str]]:
@@ -129,21 +152,21 @@ def fitting_action(row: RoleSkill, actions: list[RoadmapAction]) -> RoadmapActio
     return None
 
 
-def gaps_of(organisation: Organisation, *, language: str = "", with_courses: bool = True) -> list[Gap]:
-    rows = ranked(rows_of(organisation))
+def gaps_of(
+    organisation: Organisation, *, rows: list[RoleSkill] | None = None, language: str = "", with_courses: bool = True
+) -> list[Gap]:
+    """The company's gaps ranked, each with its courses and the roadmap action it serves (``rows``: the
+    company's rows when already read)."""
+    rows = ranked(rows if rows is not None else rows_of(organisation))
     actions = list(
         RoadmapAction.objects.filter(roadmap__organisation=organisation)
         .exclude(status__in=(RoadmapAction.Status.DONE, RoadmapAction.Status.DROPPED))
         .prefetch_related("technologies")
         .order_by("pk")
     )
-    cache: dict[int, list[CourseMatch]] = {}
-    gaps = []
-    for row in rows:
-        if with_courses and row.skill_id not in cache:
-            cache[row.skill_id] = courses_for(row.skill, language=language)
-        gaps.append(Gap(row=row, courses=cache.get(row.skill_id, []), action=fitting_action(row, actions)))
-    return gaps
+    skills = list({row.skill_id: row.skill for row in rows}.values())
+    courses = courses_for_skills(skills, language=language) if with_courses else {}
+    return [Gap(row=row, courses=courses.get(row.skill_id, []), action=fitting_action(row, actions)) for row in rows]
 
 
 def participants(session: CourseSession) -> list[Registration]:
@@ -198,6 +221,7 @@ __all__ = [
     "course_of",
     "course_values",
     "courses_for",
+    "courses_for_skills",
     "first_day",
     "fitting_action",
     "gaps_of",

@@ -260,7 +260,7 @@ def company_skills(request: HttpRequest, organisation_id: int) -> HttpResponse:
                 messages.success(request, _("The skill is saved."))
                 return redirect("company_skills", organisation.pk)
     rows = queries.rows_of(organisation)
-    gaps = queries.gaps_of(organisation, language=_language())
+    gaps = queries.gaps_of(organisation, rows=rows, language=_language())
     context = {
         "organisation": organisation,
         "rows": [

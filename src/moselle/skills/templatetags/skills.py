@@ -69,3 +69,11 @@ def skills_visible_to(organisation: Any, user: Any) -> bool:
     from moselle.skills.access import can_see_skills
 
     return can_see_skills(user, organisation.pk)
+
+
+@register.filter
+def breakdown_key(key: str) -> str:
+    """A key of the market's breakdown as a person reads it."""
+    from moselle.skills.market import key_label
+
+    return key_label(key)

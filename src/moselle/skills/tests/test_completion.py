@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from moselle.core.models import AuditEntry
 from moselle.events import actions as events
-from moselle.events.models import Presence, Registration
+from moselle.events.models import Presence, Registration, Session
 from moselle.journeys.models import Activity
-from moselle.reporting.models import ServiceRecord
+from moselle.reporting.models import AidBasis, Grant, ServiceRecord
 from moselle.skills import actions
+from moselle.skills.hooks import grant_ref
 from moselle.skills.models import Completion, Course, CourseSession
-from moselle.skills.tests.conftest import PEOPLE, course_data, into_the_past, refused
+from moselle.skills.tests.conftest import AID, PEOPLE, course_data, into_the_past, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,106 @@ def test_a_course_made_cheaper_after_enrolment_never_records_aid_above_the_price
         data=course_data(price_per_participant="300", aid_per_participant="300"),
     )
     into_the_past(session)
-    events.mark_presence(actor=advisor, registration=anna, session=session.event.sessions.first(), present=True)
+    events.mark_presence(actor=advisor, registration=anna, session=session.event.sessions.earliest("day"), present=True)
     record = ServiceRecord.objects.get(customer=company, source=ServiceRecord.Source.EVENT)
     assert record.price == Decimal("300.00")
     assert record.aid <= record.price
+
+
+def test_the_record_carries_only_the_aid_granted_to_its_own_company(
+    advisor: Any, company: Any, other_company: Any, session: CourseSession
+) -> None:
+    """Anna was enrolled, with the aid, for the company, then found to work for another: the other's record
+    carries no aid that was granted to the company."""
+    (anna,) = actions.enrol(actor=advisor, session=session, organisation=company, people=PEOPLE[:1])
+    assert Grant.objects.get(source_ref=grant_ref(anna)).organisation == company
+    into_the_past(session)
+    events.mark_presence(actor=advisor, registration=anna, session=session.event.sessions.earliest("day"), present=True)
+    record = ServiceRecord.objects.get(customer=company, source=ServiceRecord.Source.EVENT)
+    assert (record.price, record.aid) == (Decimal("900.00"), AID)
+    events.registration_match(actor=advisor, registration=anna, organisation=other_company)
+    moved = ServiceRecord.objects.get(customer=other_company, source=ServiceRecord.Source.EVENT)
+    assert (moved.attendees, moved.price, moved.aid) == (1, Decimal("900.00"), Decimal("0.00"))
+    assert moved.aid_basis == AidBasis.NONE and moved.grant is None
+
+
+# --- A check-in on each day -------------------------------------------------------------------------------------
+
+
+def test_a_check_in_on_each_day_of_the_session_marks_each_day(
+    advisor: Any, company: Any, session: CourseSession
+) -> None:
+    first, _second = enrolled(advisor, company, session)
+    one, two = session.event.sessions.order_by("day")
+    today = timezone.localdate(timezone=session.event.zone)
+    # The first day is today: the participant's QR code is scanned at the door.
+    Session.objects.filter(pk=one.pk).update(day=today)
+    Session.objects.filter(pk=two.pk).update(day=today + timedelta(days=1))
+    events.mark_attendance(actor=advisor, registration=first, attended=True)
+    first.refresh_from_db()
+    checked_in = first.attended_at
+    assert checked_in is not None
+    assert list(first.presences.values_list("session", flat=True)) == [one.pk]
+    attendance = AuditEntry.objects.filter(action="registration.attendance").count()
+    # The next day it is scanned again: the second day is marked, the attendance stays as it was.
+    Session.objects.filter(pk=one.pk).update(day=today - timedelta(days=1))
+    Session.objects.filter(pk=two.pk).update(day=today)
+    events.mark_attendance(actor=advisor, registration=first, attended=True)
+    events.mark_attendance(actor=advisor, registration=first, attended=True)  # scanned twice: nothing more
+    first.refresh_from_db()
+    assert sorted(first.presences.values_list("session", flat=True)) == sorted([one.pk, two.pk])
+    assert first.attended_at == checked_in
+    assert AuditEntry.objects.filter(action="registration.attendance").count() == attendance
+    assert actions.completion_record(actor=advisor, registration=first).session == session
+
+
+# --- A completion keeps its days marked --------------------------------------------------------------------------
+
+
+def test_the_days_of_a_participant_whose_completion_is_recorded_stay_marked(
+    advisor: Any, company: Any, session: CourseSession
+) -> None:
+    first, second = enrolled(advisor, company, session)
+    into_the_past(session)
+    attend(advisor, first, session)
+    attend(advisor, second, session)
+    completion = actions.completion_record(actor=advisor, registration=first)
+    one, _two = session.event.sessions.order_by("day")
+    audits = AuditEntry.objects.count()
+
+    errors = refused(events.mark_presence, actor=advisor, registration=first, session=one, present=False)
+    assert set(errors) == {"session"} and "completion" in errors["session"][0]
+    errors = refused(events.mark_attendance, actor=advisor, registration=first, attended=False)
+    assert set(errors) == {"session"} and "completion" in errors["session"][0]
+    first.refresh_from_db()
+    assert first.attended_at is not None
+    assert first.presences.count() == 2
+    assert Completion.objects.filter(pk=completion.pk).exists()
+    assert ServiceRecord.objects.get(customer=company, source=ServiceRecord.Source.EVENT).attendees == 2
+    assert AuditEntry.objects.count() == audits
+    # Marking what is marked is still no change, not a refusal.
+    events.mark_presence(actor=advisor, registration=first, session=one, present=True)
+    events.mark_attendance(actor=advisor, registration=first, attended=True)
+
+    # Someone whose completion is not recorded is unmarked as before.
+    events.mark_presence(actor=advisor, registration=second, session=one, present=False)
+    assert second.presences.count() == 1
+    events.mark_attendance(actor=advisor, registration=second, attended=False)
+    second.refresh_from_db()
+    assert second.attended_at is None and second.presences.count() == 0
+
+
+# --- Recorded under the event's lock -----------------------------------------------------------------------------
+
+
+def test_the_registration_is_read_again_when_its_completion_is_recorded(
+    advisor: Any, company: Any, session: CourseSession
+) -> None:
+    first, _second = enrolled(advisor, company, session)
+    into_the_past(session)
+    attend(advisor, first, session)
+    stale = Registration.objects.get(pk=first.pk)
+    Registration.objects.filter(pk=first.pk).update(status=Registration.Status.CANCELLED)
+    errors = refused(actions.completion_record, actor=advisor, registration=stale)
+    assert "confirmed" in errors["registration"][0]
+    assert not Completion.objects.exists()

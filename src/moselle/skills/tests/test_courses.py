@@ -9,13 +9,16 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from moselle.catalogue import actions as catalogue
 from moselle.catalogue.models import Offer
 from moselle.catalogue.tests.factories import make_offer
 from moselle.core.models import AuditEntry
-from moselle.events.models import Event
+from moselle.events import actions as events
+from moselle.events.models import Event, Registration
+from moselle.reporting.models import Grant
 from moselle.skills import actions
 from moselle.skills.models import Course, CourseSession
-from moselle.skills.tests.conftest import course_data, refused, session_data, skill
+from moselle.skills.tests.conftest import AID, PEOPLE, course_data, into_the_past, refused, session_data, skill
 
 pytestmark = pytest.mark.django_db
 
@@ -175,16 +178,62 @@ def test_a_course_is_saved_with_its_details_and_a_second_save_changes_the_same_r
     assert AuditEntry.objects.filter(action="course.save", target_id=str(course.pk)).count() == 2
 
 
+def draft_training(provider: Any) -> Offer:
+    return make_offer(provider, kind=Offer.Kind.TRAINING, category="skills_and_training")
+
+
 def test_the_providers_members_change_their_course_and_nobody_else_does(
-    training_offer: Offer, provider_member: Any, outsider: Any, company_member: Any
+    provider: Any, provider_member: Any, outsider: Any, company_member: Any
 ) -> None:
-    course = actions.course_save(actor=provider_member, offer=training_offer, data=course_data())
+    offer = draft_training(provider)
+    course = actions.course_save(actor=provider_member, offer=offer, data=course_data())
     assert course.updated_by == provider_member
     for stranger in (outsider, company_member, None):
-        errors = refused(actions.course_save, actor=stranger, offer=training_offer, data=course_data(level="advanced"))
+        errors = refused(actions.course_save, actor=stranger, offer=offer, data=course_data(level="advanced"))
         assert set(errors) == {"actor"}
     course.refresh_from_db()
     assert course.level == 3
+    # Sent to the hub for review, the course is still the provider's to change.
+    catalogue.offer_submit(actor=provider_member, offer=offer)
+    changed = actions.course_save(actor=provider_member, offer=offer, data=course_data(level="advanced"))
+    assert changed.pk == course.pk and changed.level == 4
+
+
+def test_once_published_or_archived_only_the_hub_changes_the_course(
+    advisor: Any, training_offer: Offer, provider_member: Any
+) -> None:
+    course = actions.course_save(actor=advisor, offer=training_offer, data=course_data())
+    saves = AuditEntry.objects.filter(action="course.save").count()
+    richer = course_data(level="advanced", aid_per_participant="900")
+    errors = refused(actions.course_save, actor=provider_member, offer=training_offer, data=richer)
+    assert set(errors) == {"offer"} and "changed by the hub" in errors["offer"][0]
+    course.refresh_from_db()
+    assert (course.level, course.aid_per_participant, course.updated_by) == (3, AID, advisor)
+    assert AuditEntry.objects.filter(action="course.save").count() == saves
+
+    catalogue.offer_archive(actor=advisor, offer=training_offer)
+    assert set(refused(actions.course_save, actor=provider_member, offer=training_offer, data=richer)) == {"offer"}
+    course.refresh_from_db()
+    assert course.level == 3
+    # The hub changes it, archived or published.
+    assert actions.course_save(actor=advisor, offer=training_offer, data=course_data(level="2")).level == 2
+    # Put back to draft, it is the provider's to change again.
+    catalogue.offer_return_to_draft(actor=advisor, offer=training_offer)
+    changed = actions.course_save(actor=provider_member, offer=training_offer, data=richer)
+    assert (changed.level, changed.aid_per_participant) == (4, Decimal("900.00"))
+
+
+def test_the_offers_status_is_read_when_the_course_is_saved_not_taken_from_a_stale_copy(
+    advisor: Any, provider: Any, provider_member: Any
+) -> None:
+    offer = draft_training(provider)
+    actions.course_save(actor=provider_member, offer=offer, data=course_data())
+    stale = Offer.objects.get(pk=offer.pk)
+    catalogue.offer_publish(actor=advisor, offer=offer)
+    assert stale.status == Offer.Status.DRAFT
+    errors = refused(actions.course_save, actor=provider_member, offer=stale, data=course_data(level="advanced"))
+    assert set(errors) == {"offer"}
+    assert Course.objects.get(offer=offer).level == 3
 
 
 # --- Sessions --------------------------------------------------------------------------------------------------
@@ -244,3 +293,42 @@ def test_a_session_with_bad_event_fields_writes_nothing(advisor: Any, course: Co
     assert "sessions" in errors
     assert not Event.objects.exists()
     assert not CourseSession.objects.exists()
+
+
+def test_a_course_that_becomes_aided_has_its_sessions_to_come_need_the_hubs_approval(
+    advisor: Any, training_offer: Offer, company: Any, company_member: Any
+) -> None:
+    unaided = course_data(aid_per_participant="0", aid_scheme="")
+    course = actions.course_save(actor=advisor, offer=training_offer, data=unaided)
+    coming = actions.session_create(actor=advisor, course=course, data=session_data())
+    later = actions.session_create(actor=advisor, course=course, data=session_data(days=40))
+    cancelled = actions.session_create(actor=advisor, course=course, data=session_data(days=50))
+    events.event_cancel(actor=advisor, event=cancelled.event)
+    past = actions.session_create(actor=advisor, course=course, data=session_data(days=20))
+    into_the_past(past)
+    sessions = (coming, later, cancelled, past)
+
+    def needing_approval() -> list[bool]:
+        return [Event.objects.get(pk=s.event_id).needs_approval for s in sessions]
+
+    # Saved again without aid, nothing changes.
+    actions.course_save(actor=advisor, offer=training_offer, data=unaided)
+    assert needing_approval() == [False, False, False, False]
+
+    actions.course_save(actor=advisor, offer=training_offer, data=course_data())
+    assert needing_approval() == [True, True, False, False], "the sessions to come, and only those"
+    assert AuditEntry.objects.filter(action="event.update", target_id=str(coming.event_id)).exists()
+    # A company's own enrolment now waits for the hub, which grants the aid when it approves it.
+    (pending,) = actions.enrol(actor=company_member, session=coming, organisation=company, people=PEOPLE[:1])
+    assert pending.status == Registration.Status.PENDING
+    assert not Grant.objects.exists()
+
+
+def test_a_course_already_aided_leaves_its_sessions_approval_as_the_hub_set_it(
+    advisor: Any, course: Course, session: CourseSession
+) -> None:
+    assert session.event.needs_approval
+    events.event_update(actor=advisor, event=session.event, data={"needs_approval": False})
+    actions.course_save(actor=advisor, offer=course.offer, data=course_data(aid_per_participant="300"))
+    session.event.refresh_from_db()
+    assert not session.event.needs_approval, "only a course becoming aided asks for approval"

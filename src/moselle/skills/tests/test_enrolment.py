@@ -5,15 +5,18 @@ enrolment ends."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.core.management import call_command
+from django.utils import timezone, translation
 
-from moselle.core.models import EmailLog
+from moselle.core import due_work, links, privacy
+from moselle.core.models import AuditEntry, EmailLog
 from moselle.events import actions as events
 from moselle.events.models import Event, Registration
 from moselle.events.queries import free_seats
@@ -22,7 +25,7 @@ from moselle.organisations.models import Organisation
 from moselle.reporting.actions import grant_record
 from moselle.reporting.ledger import ledger
 from moselle.reporting.models import Grant
-from moselle.skills import actions, queries
+from moselle.skills import actions, hooks, queries
 from moselle.skills.hooks import grant_ref
 from moselle.skills.models import CourseSession
 from moselle.skills.tests.conftest import AID, PEOPLE, course_data, into_the_past, refused
@@ -51,7 +54,7 @@ def granted(organisation: Organisation) -> list[Grant]:
 
 
 def cancel_link(registration: Registration) -> str:
-    return events.links.issue(
+    return links.issue(
         purpose=events.CANCEL, payload={"registration": registration.pk}, email=registration.email, days=1
     ).token
 
@@ -144,6 +147,32 @@ def test_only_staff_and_the_companys_members_enrol_its_people(
     company.refresh_from_db()
     errors = enrolment_refused(actor=advisor, session=session, organisation=company, people=PEOPLE)
     assert set(errors) == {"organisation"}
+
+
+# --- Who enrolled them -----------------------------------------------------------------------------------------
+
+
+def test_people_enrolled_by_their_organisation_accept_no_terms_and_name_who_enrolled_them(
+    advisor: Any, company_member: Any, company: Any, make_session: Any
+) -> None:
+    session, other = make_session(), make_session(days=30)
+    actions.enrol(actor=advisor, session=session, organisation=company, people=PEOPLE)
+    actions.enrol(actor=company_member, session=other, organisation=company, people=PEOPLE[:1])
+    stored = Registration.objects.filter(organisation=company).order_by("pk")
+    assert [(r.email, r.terms_accepted_at, r.enrolled_by) for r in stored] == [
+        ("anna@atelier.lu", None, advisor),
+        ("marc@atelier.lu", None, advisor),
+        ("anna@atelier.lu", None, company_member),
+    ]
+    exported = privacy.export_person(privacy.find_person("marc@atelier.lu"))["events"]["event_registrations"]
+    assert [(r["terms_accepted_at"], r["enrolled_by_their_organisation"]) for r in exported] == [(None, True)]
+
+    # Someone registering on their own accepts the terms, and nobody enrolled them.
+    public = events.register(
+        event_id=session.event_id, data={"name": "Lea Muller", "email": "lea@atelier.lu", "accept_terms": True}
+    )
+    public.refresh_from_db()
+    assert public.terms_accepted_at is not None and public.enrolled_by is None
 
 
 # --- Approval and aid -----------------------------------------------------------------------------------------
@@ -308,3 +337,94 @@ def test_cancelling_the_session_releases_every_grant(
     events.event_cancel(actor=advisor, event=session.event)
     assert set(Grant.objects.values_list("status", flat=True)) == {Grant.Status.CANCELLED}
     assert queries.participants(session) == []
+
+
+# --- Aid never used --------------------------------------------------------------------------------------------
+
+
+def test_the_aid_of_enrolments_that_never_had_a_seat_is_released_once_the_session_is_over(
+    advisor: Any, company_member: Any, company: Any, other_company: Any, make_session: Any
+) -> None:
+    session = make_session(capacity=2)
+    anna, marc = actions.enrol(actor=company_member, session=session, organisation=company, people=PEOPLE)
+    jo, kim = actions.enrol(
+        actor=advisor,
+        session=session,
+        organisation=other_company,
+        people=[{"name": "Jo", "email": "jo@b.lu"}, {"name": "Kim", "email": "kim@b.lu"}],
+    )
+    assert [events.approve(actor=advisor, registration=r).status for r in (anna, marc)] == [R.WAITING, R.WAITING]
+    events.cancel_by_link(token=cancel_link(kim))
+    anna.refresh_from_db()
+    assert anna.status == R.OFFERED
+    assert sorted(g.source_ref for g in granted(company)) == sorted([grant_ref(anna), grant_ref(marc)])
+
+    assert hooks.release_unused_grants() == 0, "the session has not come"
+    into_the_past(session, days_ago=0)
+    assert hooks.release_unused_grants() == 0, "its last day is today: not over"
+    into_the_past(session, days_ago=1)
+    assert hooks.release_unused_grants() == 2
+    for registration in (anna, marc):
+        grant = Grant.objects.get(source_ref=grant_ref(registration))
+        assert grant.status == Grant.Status.CANCELLED
+        assert grant.cancel_reason == "The session is over and the enrolment never had a seat."
+    assert not granted(company)
+    assert ledger(company, timezone.localdate()).granted_total == 0
+    # The aid of who had a seat stays: the service was given.
+    assert Grant.objects.get(source_ref=grant_ref(jo)).status == Grant.Status.GRANTED
+
+    # Run again (by ``tick``, as every minute), it changes nothing.
+    assert ("course aid never used", hooks.release_unused_grants) in due_work.jobs()
+    cancels = AuditEntry.objects.filter(action="grant.cancel").count()
+    out = io.StringIO()
+    call_command("tick", stdout=out)
+    assert "tick: course aid never used: 0" in out.getvalue()
+    assert hooks.release_unused_grants() == 0
+    assert AuditEntry.objects.filter(action="grant.cancel").count() == cancels
+
+
+def test_tick_releases_the_aid_of_a_waiting_enrolment_of_a_session_past(
+    advisor: Any, company_member: Any, company: Any, other_company: Any, make_session: Any
+) -> None:
+    session = make_session(capacity=1)
+    (pending,) = actions.enrol(actor=company_member, session=session, organisation=company, people=PEOPLE[:1])
+    actions.enrol(
+        actor=advisor, session=session, organisation=other_company, people=[{"name": "Jo", "email": "jo@b.lu"}]
+    )
+    assert events.approve(actor=advisor, registration=pending).status == R.WAITING
+    into_the_past(session)
+    out = io.StringIO()
+    call_command("tick", stdout=out)
+    assert "tick: course aid never used: 1" in out.getvalue()
+    assert Grant.objects.get(source_ref=grant_ref(pending)).status == Grant.Status.CANCELLED
+
+
+# --- The hub's language ------------------------------------------------------------------------------------------
+
+
+def test_the_grant_and_its_release_are_written_in_the_hubs_language_whatever_the_actors(
+    advisor: Any, company_member: Any, company: Any, other_company: Any, make_session: Any
+) -> None:
+    session = make_session()
+    with translation.override("fr"):
+        first, _second = actions.enrol(actor=advisor, session=session, organisation=company, people=PEOPLE)
+    grant = Grant.objects.get(source_ref=grant_ref(first))
+    assert grant.description == "Training: Cybersecurity for SMEs"
+    with translation.override("de"):
+        events.cancel_by_link(token=cancel_link(first))
+    grant.refresh_from_db()
+    assert grant.cancel_reason == "The enrolment ended: cancelled."
+
+    # Approved by the hub in French onto the waiting list, released in French once the session is over.
+    full = make_session(days=30, capacity=1)
+    (pending,) = actions.enrol(actor=company_member, session=full, organisation=company, people=PEOPLE[:1])
+    actions.enrol(actor=advisor, session=full, organisation=other_company, people=[{"name": "Jo", "email": "jo@b.lu"}])
+    with translation.override("fr"):
+        events.approve(actor=advisor, registration=pending)
+    waiting = Grant.objects.get(source_ref=grant_ref(pending))
+    assert waiting.description == "Training: Cybersecurity for SMEs"
+    into_the_past(full)
+    with translation.override("fr"):
+        assert hooks.release_unused_grants() == 1
+    waiting.refresh_from_db()
+    assert waiting.cancel_reason == "The session is over and the enrolment never had a seat."

@@ -17,8 +17,8 @@ The world (companies of the registry with a gap, by region, size class and secto
     cyber security        11 companies: LU00 5, BE10 5, FRF1 1   (FRF1 hidden, BE10 hidden with it)
     machine learning       7 companies: LU00 7, BE10 0, FRF1 0   (the zeros hidden, nobody in them)
     data analytics         7 companies: LU00 4, BE10 3, FRF1 0   (all hidden)
-    robotics               4 companies: hidden, every cell hidden
-    computer programming   3 companies (5 on the demo instance): hidden, listed before robotics by its name
+    robotics               4 companies and no published course: not listed
+    computer programming   3 companies and no course: not listed (5 on the demo instance: listed)
 
 Supply: the aided course teaches cyber security and identify ICT security risks (sessions of 3 and 5 seats in
 the next six months; one of 10 seats seven months ahead, one cancelled, one a draft); another course teaches
@@ -144,8 +144,9 @@ def cells_of(row: market.Row) -> dict[str, int | None]:
 def check_nothing_under_five(result: market.Market) -> None:
     """No figure of one to four companies, anywhere; under a shown total, what the hidden cells hold together
     is none or five and more, and one hidden cell alone holds none; a hidden total hides every cell."""
-    assert result.companies is None or result.companies >= market.THRESHOLD
     for row in result.rows:
+        assert row.in_demand == (row.companies is not None), row.skill.label
+        assert row.companies is not None or row.courses, f"{row.skill.label}: fewer than five and nothing on offer"
         assert row.companies is None or row.companies >= market.THRESHOLD, row.skill.label
         shown = [cell.companies for cell in row.cells if cell.companies is not None]
         hidden = [cell for cell in row.cells if cell.companies is None]
@@ -180,13 +181,13 @@ def test_the_market_counts_each_company_once_and_suppresses_every_count_under_fi
     result = market.market()
     check_nothing_under_five(result)
     rows = by_label(result)
-    assert result.companies == 13  # c0..c11 and the public body
+    assert not hasattr(result, "companies"), "no total of companies beside the rows: it would bound hidden ones"
     assert result.breakdown == "" and result.keys == []
     assert rows[CYBER].companies == 11 and rows[CYBER].in_demand
     assert rows[ML].companies == 7, "c11 once, the public body in, the trainer and the merged company out"
     assert rows[DATA].companies == 7
-    assert rows[ROBOTS].companies is None and rows[ROBOTS].suppressed and rows[ROBOTS].in_demand
-    assert rows[CODING].companies is None, "the demo companies are not counted"
+    assert ROBOTS not in rows, "four companies and only a draft's course: listed, it would tell four from none"
+    assert CODING not in rows, "the demo companies are not counted: three, and no course"
     assert CLOUD not in rows, "no gap: neither in demand nor on offer"
     assert all(row.cells == [] for row in result.rows)
 
@@ -196,31 +197,25 @@ def test_the_rows_in_demand_and_not_on_offer_come_first_and_supply_counts_the_ne
 ) -> None:
     settings.MOSELLE_DEMO = False
     result = market.market()
-    assert [row.skill.label for row in result.rows] == [ML, CODING, ROBOTS, CYBER, DATA, RISKS]
+    assert [row.skill.label for row in result.rows] == [ML, CYBER, DATA, RISKS]
     rows = by_label(result)
-    assert [rows[label].not_on_offer for label in (ML, CODING, ROBOTS, CYBER, DATA, RISKS)] == [
-        True, True, True, False, False, False,
-    ]  # fmt: skip
+    assert [rows[label].not_on_offer for label in (ML, CYBER, DATA, RISKS)] == [True, False, False, False]
     # Cyber security: the aided course, its sessions of 3 and 5 seats (not the one seven months ahead, the
     # cancelled one or the draft).
     assert (rows[CYBER].courses, rows[CYBER].seats, rows[CYBER].sessions) == (1, 8, 2)
     assert (rows[RISKS].courses, rows[RISKS].seats, rows[RISKS].sessions) == (1, 8, 2)
-    assert not rows[RISKS].in_demand and rows[RISKS].companies is None and not rows[RISKS].suppressed
+    assert not rows[RISKS].in_demand and rows[RISKS].companies is None and rows[RISKS].suppressed
     # Data analytics: one session without a seat limit makes the seats unlimited.
     assert (rows[DATA].courses, rows[DATA].seats, rows[DATA].sessions) == (1, None, 1)
-    # Robotics: only a draft offer's course teaches it.
-    assert (rows[ROBOTS].courses, rows[ROBOTS].seats, rows[ROBOTS].sessions) == (0, 0, 0)
     assert result.horizon == world.today + timedelta(days=market.HORIZON_DAYS)
 
     lines = market.csv_rows(result)
-    assert [line[0] for line in lines[1:]] == [ML, CODING, ROBOTS, CYBER, DATA, RISKS]
+    assert [line[0] for line in lines[1:]] == [ML, CYBER, DATA, RISKS]
     risks_line = lines[1 + [line[0] for line in lines[1:]].index(RISKS)]
     assert risks_line[1] == skill(RISKS).uri
-    assert risks_line[2:7] == ["", "no", "1", "8", "2"]
+    assert risks_line[2:7] == [MARKER, "no", "1", "8", "2"]  # none, told apart from one to four by no one
     data_line = lines[1 + [line[0] for line in lines[1:]].index(DATA)]
     assert data_line[2:7] == ["7", "no", "1", "no limit", "1"]
-    robots_line = lines[1 + [line[0] for line in lines[1:]].index(ROBOTS)]
-    assert robots_line[2:4] == [MARKER, "yes"]
 
 
 def test_a_breakdown_hides_a_second_cell_when_only_one_would_be_hidden(world: World, settings: Any) -> None:
@@ -233,8 +228,8 @@ def test_a_breakdown_hides_a_second_cell_when_only_one_would_be_hidden(world: Wo
     assert cells_of(rows[CYBER]) == {"BE10": None, "FRF1": None, "LU00": 5}
     assert cells_of(rows[ML]) == {"BE10": None, "FRF1": None, "LU00": 7}
     assert cells_of(rows[DATA]) == {"BE10": None, "FRF1": None, "LU00": None}
-    assert cells_of(rows[ROBOTS]) == {"BE10": None, "FRF1": None, "LU00": None}
-    assert rows[RISKS].cells == []
+    assert ROBOTS not in rows
+    assert cells_of(rows[RISKS]) == {"BE10": None, "FRF1": None, "LU00": None}
 
     sizes = market.market("size_class")
     check_nothing_under_five(sizes)
@@ -290,18 +285,15 @@ def test_demo_companies_count_only_on_the_demo_instance(world: World, settings: 
     rows = by_label(result)
     assert rows[CODING].companies == 5
     assert cells_of(rows[CODING]) == {"BE10": None, "FRF1": None, "LU00": None}
-    assert result.companies == 15
     settings.MOSELLE_DEMO = False
-    assert by_label(market.market())[CODING].companies is None
+    assert CODING not in by_label(market.market())
 
 
 def test_a_market_of_fewer_than_five_companies_shows_no_number(advisor: Any, company: Organisation) -> None:
     gaps(company, CYBER, ML)
     result = market.market("region")
-    assert result.companies is None
     check_nothing_under_five(result)
-    assert all(row.companies is None and all(cell.suppressed for cell in row.cells) for row in result.rows)
-    assert {row.skill.label for row in result.rows} == {CYBER, ML}
+    assert result.rows == [], "one company's gaps, and no course: nothing is listed"
 
 
 def test_suppression_never_leaves_a_cell_to_be_recomputed() -> None:

@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 from moselle.accounts.models import Role
+from moselle.catalogue import actions as catalogue
+from moselle.catalogue.models import Offer
+from moselle.catalogue.tests.factories import make_offer
 from moselle.events.models import Registration
 from moselle.skills import actions
 from moselle.skills.models import Completion, Course, RoleSkill
@@ -30,10 +33,11 @@ def test_the_course_list_and_page_show_the_course_and_its_next_session(client: A
 
 
 def test_the_provider_gives_the_course_its_details_and_a_bad_skill_is_named(
-    client_for: Any, make_user: Any, provider: Any, training_offer: Any
+    client_for: Any, make_user: Any, advisor: Any, provider: Any
 ) -> None:
     member = make_user(Role.PROVIDER_MEMBER, organisation=provider)
     client = client_for(member)
+    offer = make_offer(provider, kind=Offer.Kind.TRAINING, category="skills_and_training")  # the provider's draft
     form = {
         "level": "2",
         "duration_hours": "7",
@@ -43,13 +47,20 @@ def test_the_provider_gives_the_course_its_details_and_a_bad_skill_is_named(
         "aid_per_participant": "",
         "skills": "data analytics\nknitting with drones",
     }
-    refused = client.post(f"/courses/{training_offer.pk}/edit/", form)
+    refused = client.post(f"/courses/{offer.pk}/edit/", form)
     assert refused.status_code == 200 and "knitting with drones" in refused.content.decode()
-    assert not Course.objects.filter(offer=training_offer).exists()
+    assert not Course.objects.filter(offer=offer).exists()
     form["skills"] = "data analytics"
-    assert client.post(f"/courses/{training_offer.pk}/edit/", form).status_code == 302
-    course = Course.objects.get(offer=training_offer)
+    assert client.post(f"/courses/{offer.pk}/edit/", form).status_code == 302
+    course = Course.objects.get(offer=offer)
     assert (course.level, course.language, [s.label for s in course.skills.all()]) == (2, "de", ["data analytics"])
+
+    # Published by the hub, the course is the hub's to change: the provider's change is refused, and said why.
+    catalogue.offer_publish(actor=advisor, offer=offer)
+    late = client.post(f"/courses/{offer.pk}/edit/", {**form, "level": "4"})
+    assert late.status_code == 200 and "A published or archived course is changed by the hub" in late.content.decode()
+    course.refresh_from_db()
+    assert course.level == 2
 
 
 def test_staff_plan_a_session_enrol_people_mark_days_and_record_completions(
@@ -143,3 +154,27 @@ def test_the_market_page_export_and_brief(client_for: Any, advisor: Any, company
     assert "cyber security" in {row[0] for row in rows[1:]}  # on offer, no demand
     brief = client.get("/skills/market/brief/")
     assert brief.status_code == 200 and "In demand, not on offer" in brief.content.decode()
+
+
+def test_the_company_page_reads_the_same_number_of_queries_whatever_its_gaps(
+    client_for: Any, advisor: Any, company: Any, session: Any
+) -> None:
+    """The courses of every gap are read together: more gaps, more skills, no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(advisor)
+    actions.profile_propose(actor=advisor, organisation=company)
+    client.get(f"/organisations/{company.pk}/skills/")  # the engine's index built once, as in any process
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/organisations/{company.pk}/skills/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for label in ("cyber security", "data analytics", "machine learning", "robotics", "cloud technologies"):
+        actions.role_skill_save(
+            actor=advisor, organisation=company, role="engineer", skill=label, data={"current": 0, "needed": 3}
+        )
+    assert queries() == before
