@@ -553,37 +553,36 @@ def grant_cancel(*, actor: Any, grant: Grant, reason: Any) -> Grant:
     """The hub withdraws a commitment (the service will not be given): the aid no longer counts."""
     if not is_hub_staff(actor):
         raise ValidationError({"reason": _("Only the hub's staff cancel a grant.")})
-    if grant.status == Grant.Status.CANCELLED:
-        raise ValidationError({"status": _("This grant is already cancelled.")})
     text = check_text(reason, "reason", 300, required=True, missing=_("Say why the grant is cancelled."))
-    with transaction.atomic():
-        before = audit.snapshot(grant)
-        grant.status = Grant.Status.CANCELLED
-        grant.cancel_reason = text
-        grant.save(update_fields=["status", "cancel_reason"])
-        audit.record(
-            actor=actor, action="grant.cancel", target=grant, before=before, organisation_id=grant.organisation_id
-        )
-    return grant
+    return _cancel(grant, text, actor=actor, again=_("This grant is already cancelled."))
 
 
 def grant_release(*, grant: Grant, reason: str) -> Grant:
     """The service a grant was committed for will not be given because the company withdrew (a participant
-    cancelled an aided enrolment): the aid no longer counts. Written by the platform, audited as such."""
+    cancelled an aided enrolment): the aid no longer counts. Written by the platform, audited as such; a grant
+    cancelled already is left as it is."""
+    return _cancel(grant, reason[:300], actor=None)
+
+
+def _cancel(grant: Grant, reason: str, *, actor: Any, again: str = "") -> Grant:
+    """Cancel under the grant's row lock; one cancelled already is refused with ``again``, or left as it is."""
     with transaction.atomic():
-        grant = Grant.objects.select_for_update().get(pk=grant.pk)
-        if grant.status == Grant.Status.CANCELLED:
-            return grant
+        locked = Grant.objects.select_for_update().get(pk=grant.pk)
+        if locked.status == Grant.Status.CANCELLED:
+            if again:
+                raise ValidationError({"status": again})
+            return locked
+        grant = locked
         before = audit.snapshot(grant)
-        grant.status, grant.cancel_reason = Grant.Status.CANCELLED, reason[:300]
+        grant.status, grant.cancel_reason = Grant.Status.CANCELLED, reason
         grant.save(update_fields=["status", "cancel_reason"])
         audit.record(
-            actor=None,
+            actor=actor,
             action="grant.cancel",
             target=grant,
             before=before,
             organisation_id=grant.organisation_id,
-            actor_kind="system",
+            actor_kind=None if actor is not None else "system",
         )
     return grant
 
