@@ -721,6 +721,235 @@ request_data: Callable[[World], dict[str, Any]] = lambda w: {  # noqa: E731
 }
 
 
+# Test before invest: a project of A (a company) opened by the hub; partners, criteria, milestones, bookings and
+# documents hang from it. Stages further on are reached with a plain update, the actions' gates being tested in
+# the pilots app. A facility of A is a draft test-facility offer with its details (A's and the hub's alone).
+def _pilot_of_a(w: World, **changes: Any) -> Any:
+    from moselle.core.models_taxonomy import Technology
+    from moselle.organisations.models import OrganisationKind
+    from moselle.pilots import actions as pilot_actions
+    from moselle.pilots.models import Project
+
+    OrganisationKind.objects.get_or_create(organisation=w.org_a, kind="company")
+    Technology.objects.get_or_create(name="Matrix computing", defaults={"label": {"en": "Matrix computing"}})
+    today = timezone.localdate()
+    project = pilot_actions.project_create(
+        actor=w.personas.hub_admin,
+        organisation=w.org_a,
+        data={
+            "kind": "poc",
+            "title": f"Matrix pilot {next(_serial)}",
+            "technologies": ["Matrix computing"],
+            "scope": "Scope",
+            "objectives": "Objectives",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=60)).isoformat(),
+        },
+    )
+    if changes:
+        Project.objects.filter(pk=project.pk).update(**changes)
+        project.refresh_from_db()
+    return project
+
+
+def pilot_of_a(w: World) -> dict[str, Any]:
+    return {"project_id": _pilot_of_a(w).pk}
+
+
+def _criterion_of(w: World, project: Any, **result: Any) -> Any:
+    from moselle.pilots import actions as pilot_actions
+    from moselle.pilots.models import Criterion
+
+    criterion = pilot_actions.criterion_save(actor=w.personas.hub_admin, project=project, data={"text": "Faster"})
+    if result:
+        Criterion.objects.filter(pk=criterion.pk).update(**result)
+    return criterion
+
+
+def pilot_with_a_criterion_of_a(w: World) -> dict[str, Any]:
+    project = _pilot_of_a(w)
+    _criterion_of(w, project)
+    return {"project_id": project.pk}
+
+
+def pilot_criterion_of_a(w: World) -> dict[str, Any]:
+    return {"criterion_id": _criterion_of(w, _pilot_of_a(w)).pk}
+
+
+def pilot_criterion_in_evaluation_of_a(w: World) -> dict[str, Any]:
+    project = _pilot_of_a(w)
+    criterion = _criterion_of(w, project)
+    project.__class__.objects.filter(pk=project.pk).update(stage="evaluation")
+    return {"criterion_id": criterion.pk}
+
+
+def pilot_at_decision_of_a(w: World) -> dict[str, Any]:
+    project = _pilot_of_a(w)
+    _criterion_of(w, project, result="Twice as fast", met=True)
+    project.__class__.objects.filter(pk=project.pk).update(stage="decision")
+    return {"project_id": project.pk}
+
+
+def pilot_decided_of_a(w: World) -> dict[str, Any]:
+    return {"project_id": _pilot_of_a(w, stage="decision", status="decided", decision="go").pk}
+
+
+def _pilot_partner() -> Any:
+    return _registered("Matrix Institute", kinds=["research_organisation"])
+
+
+def pilot_partner_data(w: World) -> dict[str, Any]:
+    return {"organisation": _pilot_partner().pk, "role": "performs", "budget": "1000"}
+
+
+def pilot_partner_of_a(w: World) -> dict[str, Any]:
+    from moselle.pilots import actions as pilot_actions
+
+    partner = pilot_actions.partner_save(
+        actor=w.personas.hub_admin,
+        project=_pilot_of_a(w),
+        data={"organisation": _pilot_partner().pk, "role": "advises"},
+    )
+    return {"partner_id": partner.pk}
+
+
+def pilot_milestone_of_a(w: World) -> dict[str, Any]:
+    """A milestone A owes: A's members mark it done."""
+    from moselle.pilots import actions as pilot_actions
+
+    milestone = pilot_actions.milestone_save(
+        actor=w.personas.hub_admin,
+        project=_pilot_of_a(w),
+        data={"title": "Data delivered", "due_on": _due(), "owner": w.org_a.pk},
+    )
+    return {"milestone_id": milestone.pk}
+
+
+def _facility(w: World, provider: Any, status: str = "published") -> Any:
+    from moselle.pilots import actions as pilot_actions
+
+    offer = make_offer(provider, status, kind="test_facility")
+    return pilot_actions.facility_save(
+        actor=w.personas.hub_admin,
+        offer=offer,
+        data={
+            "kind": "hpc",
+            "unit": "core_hours",
+            "capacity": 1000,
+            "period": "day",
+            "available_from": timezone.localdate().isoformat(),
+            "open_weekdays": [0, 1, 2, 3, 4, 5, 6],
+        },
+    )
+
+
+def draft_facility_of_a(w: World) -> dict[str, Any]:
+    return {"offer_id": _facility(w, w.org_a, "draft").offer_id}
+
+
+def draft_facility_offer_of_a(w: World) -> dict[str, Any]:
+    """A draft test-facility offer of A, without the facility's details yet."""
+    return {"offer_id": make_offer(w.org_a, kind="test_facility").pk}
+
+
+def pilot_booking_data(w: World) -> dict[str, Any]:
+    """A published facility of a provider that is neither A nor B, booked for three days from tomorrow."""
+    facility = _facility(w, _registered("Matrix HPC", kinds=["test_facility"]))
+    day = timezone.localdate() + timedelta(days=1)
+    return {"facility": facility.pk, "starts_on": day.isoformat(), "units": "10"}
+
+
+def _booking_of_a(w: World, days_ahead: int) -> Any:
+    """A booking of A's project at A's own published facility (A's members may cancel or record its use)."""
+    from moselle.pilots import actions as pilot_actions
+
+    day = (timezone.localdate() + timedelta(days=days_ahead)).isoformat()
+    (booking,) = pilot_actions.book(
+        actor=w.personas.hub_admin,
+        project=_pilot_of_a(w),
+        facility=_facility(w, w.org_a),
+        data={"starts_on": day, "units": 5},
+    )
+    return booking
+
+
+def pilot_booking_to_come_of_a(w: World) -> dict[str, Any]:
+    return {"booking_id": _booking_of_a(w, 2).pk}
+
+
+def pilot_booking_today_of_a(w: World) -> dict[str, Any]:
+    return {"booking_id": _booking_of_a(w, 0).pk}
+
+
+def pilot_document_of_a(w: World) -> dict[str, Any]:
+    """A document of A's project, uploaded by the hub (only the hub removes it)."""
+    from moselle.pilots import actions as pilot_actions
+
+    document = pilot_actions.document_add(
+        actor=w.personas.hub_admin, project=_pilot_of_a(w), upload=SimpleUploadedFile("scope.pdf", PDF), title=""
+    )
+    return {"document_id": document.pk}
+
+
+def pilot_with_a_as_partner(w: World) -> dict[str, Any]:
+    """Another company's project, A doing the work on A's own published facility: A's members book for it."""
+    from moselle.core.models_taxonomy import Technology
+    from moselle.pilots import actions as pilot_actions
+
+    _facility(w, w.org_a)
+    Technology.objects.get_or_create(name="Matrix computing", defaults={"label": {"en": "Matrix computing"}})
+    today = timezone.localdate()
+    project = pilot_actions.project_create(
+        actor=w.personas.hub_admin,
+        organisation=_registered("Client", kinds=["company"]),
+        data={
+            "kind": "pilot",
+            "title": f"Matrix pilot {next(_serial)}",
+            "technologies": ["Matrix computing"],
+            "scope": "Scope",
+            "objectives": "Objectives",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=60)).isoformat(),
+        },
+    )
+    pilot_actions.partner_save(
+        actor=w.personas.hub_admin, project=project, data={"organisation": w.org_a.pk, "role": "performs"}
+    )
+    return {"project_id": project.pk}
+
+
+def pilot_booking_at_a_data(w: World) -> dict[str, Any]:
+    """Ten units of the facility of A made just before (``make`` runs before ``data`` for each persona), from
+    today, as the API takes them: the facility by its offer's id."""
+    from moselle.pilots.models import Facility
+
+    facility = Facility.objects.filter(offer__provider=w.org_a).latest("pk")
+    return {"facility": facility.offer_id, "starts_on": timezone.localdate().isoformat(), "units": 10}
+
+
+def new_pilot_data(w: World) -> dict[str, Any]:
+    """A new proof of concept for A, as ``POST /pilots`` takes it (A made a company, as ``_pilot_of_a`` does)."""
+    from moselle.core.models_taxonomy import Technology
+    from moselle.organisations.models import OrganisationKind
+
+    OrganisationKind.objects.get_or_create(organisation=w.org_a, kind="company")
+    Technology.objects.get_or_create(name="Matrix computing", defaults={"label": {"en": "Matrix computing"}})
+    today = timezone.localdate()
+    return {
+        "organisation": w.org_a.pk,
+        "kind": "poc",
+        "title": f"Matrix pilot {next(_serial)}",
+        "technologies": ["Matrix computing"],
+        "scope": "Scope",
+        "objectives": "Objectives",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=60)).isoformat(),
+    }
+
+
+pilot_result_data: Callable[[World], dict[str, Any]] = lambda w: {"result": "Twice as fast", "met": True}  # noqa: E731
+
+
 @dataclass
 class Entry:
     """Expected status per persona; anyone not listed gets ``default``."""
@@ -996,6 +1225,50 @@ PAGES: dict[str, Entry] = {
     "skills_market": Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
     "skills_market_csv": Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
     "skills_market_brief": Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
+    # Test before invest: everyone signed in has a board (of the projects their organisation takes part in); A's
+    # project is A's members' and the hub's, run by the hub; A's members add documents, mark the milestones A owes
+    # and sign the outcome off (the hub cannot: 400); A's facility is A's own (a draft: A's and the hub's).
+    "pilot_board": Entry(ok(EVERYONE_LOGGED_IN), 404),
+    "pilot_create": Entry(ok(STAFF), 404),
+    "pilot_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=pilot_of_a),
+    "pilot_partner_add": Entry(ok(STAFF, 302), 404, "post", pilot_of_a, pilot_partner_data),
+    "pilot_partner_remove": Entry(ok(STAFF, 302), 404, "post", pilot_partner_of_a),
+    "pilot_criterion_add": Entry(ok(STAFF, 302), 404, "post", pilot_of_a, lambda w: {"text": "Twice as fast"}),
+    "pilot_criterion_remove": Entry(ok(STAFF, 302), 404, "post", pilot_criterion_of_a),
+    "pilot_criterion_result": Entry(
+        ok(STAFF, 302), 404, "post", pilot_criterion_in_evaluation_of_a, lambda w: {"result": "Done", "met": "yes"}
+    ),
+    "pilot_milestone_add": Entry(
+        ok(STAFF, 302),
+        404,
+        "post",
+        pilot_of_a,
+        lambda w: {"kind": "deliverable", "title": "Report", "due_on": _due(), "owner": w.org_a.pk},
+    ),
+    "pilot_milestone_done": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", pilot_milestone_of_a),
+    "pilot_gate": Entry(
+        ok(STAFF, 302),
+        404,
+        "post",
+        pilot_with_a_criterion_of_a,
+        lambda w: {"to_stage": "feasibility", "reason": "Criteria agreed"},
+    ),
+    "pilot_stop": Entry(ok(STAFF, 302), 404, "post", pilot_of_a, lambda w: {"reason": "No longer needed"}),
+    "pilot_book": Entry(ok(STAFF, 302), 404, "post", pilot_of_a, pilot_booking_data),
+    "pilot_booking_cancel": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", pilot_booking_to_come_of_a),
+    "pilot_usage": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", pilot_booking_today_of_a, lambda w: {"used": "4"}),
+    "pilot_decision": Entry(
+        ok(STAFF, 302), 404, "post", pilot_at_decision_of_a, lambda w: {"decision": "go", "decision_reason": "Works"}
+    ),
+    "pilot_sign_off": Entry({**ok(A_MEMBERS, 302), **ok(STAFF, 400)}, 404, "post", pilot_decided_of_a),
+    "pilot_document_add": Entry(ok([*STAFF, *A_MEMBERS], 302), 404, "post", pilot_of_a, upload_data),
+    "pilot_document": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=pilot_document_of_a),
+    "pilot_document_remove": Entry(ok(STAFF, 302), 404, "post", pilot_document_of_a),
+    "company_pilots": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=org_a),
+    "facility_list": Entry(ok(PERSONAS), 200, anonymous=200),
+    "facility_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_facility_of_a, anonymous=404),
+    "facility_calendar": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_facility_of_a, anonymous=404),
+    "facility_edit": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_facility_offer_of_a),
 }
 
 # Routes owned and tested by the libraries that provide them, or with no access rule of their own.
@@ -1279,7 +1552,78 @@ API: dict[tuple[str, str], Entry] = {
     ),
     ("delete", "/skills/rows/{row_id}"): Entry(ok([*STAFF, *A_MEMBERS], 204), 404, "delete", role_skill_of_a),
     ("get", "/skills/market"): Entry(ok([*STAFF, A["observer"], B["observer"]]), 404),
+    # Test before invest. Facilities are catalogue offers: A's draft facility is seen and changed by A's members and
+    # hub staff. Projects are the hub's to run; A's members see A's (documents too), mark what A owes done, upload
+    # and sign off (the hub cannot sign off for the company: 422 on actor). As the facility's owner, A's members
+    # book for a project they do the work on, cancel and record the use.
+    ("get", "/facilities"): Entry(ok(AUTHENTICATED), 404),
+    ("get", "/facilities/{offer_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_facility_of_a),
+    ("put", "/facilities/{offer_id}"): Entry(
+        ok([*STAFF, *A_MEMBERS]),
+        404,
+        "put",
+        draft_facility_offer_of_a,
+        lambda w: {"kind": "hpc", "unit": "core_hours", "capacity": 1000, "period": "month"},
+    ),
+    ("get", "/facilities/{offer_id}/calendar"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=draft_facility_of_a),
+    ("get", "/pilots"): Entry(ok(AUTHENTICATED), 404),
+    ("post", "/pilots"): Entry(ok(STAFF, 201), 404, "post", data=new_pilot_data),
+    ("get", "/pilots/{project_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=pilot_of_a),
+    ("patch", "/pilots/{project_id}"): Entry(
+        ok(STAFF), 404, "patch", pilot_of_a, lambda w: {"title": "Vision on the press line"}
+    ),
+    ("post", "/pilots/{project_id}/partners"): Entry(ok(STAFF, 201), 404, "post", pilot_of_a, pilot_partner_data),
+    ("delete", "/pilots/partners/{partner_id}"): Entry(ok(STAFF, 204), 404, "delete", pilot_partner_of_a),
+    ("post", "/pilots/{project_id}/criteria"): Entry(
+        ok(STAFF, 201), 404, "post", pilot_of_a, lambda w: {"text": "Twice as fast", "target": "2x"}
+    ),
+    ("put", "/pilots/criteria/{criterion_id}/result"): Entry(
+        ok(STAFF), 404, "put", pilot_criterion_in_evaluation_of_a, pilot_result_data
+    ),
+    ("post", "/pilots/{project_id}/milestones"): Entry(
+        ok(STAFF, 201),
+        404,
+        "post",
+        pilot_of_a,
+        lambda w: {"title": "Data shared", "due_on": _due(), "owner": w.org_a.pk},
+    ),
+    ("post", "/pilots/milestones/{milestone_id}/done"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "post", pilot_milestone_of_a
+    ),
+    ("post", "/pilots/{project_id}/gates"): Entry(
+        ok(STAFF, 201),
+        404,
+        "post",
+        pilot_with_a_criterion_of_a,
+        lambda w: {"to_stage": "feasibility", "reason": "Scoped"},
+    ),
+    ("post", "/pilots/{project_id}/stop"): Entry(
+        ok(STAFF), 404, "post", pilot_of_a, lambda w: {"reason": "No longer needed"}
+    ),
+    ("post", "/pilots/{project_id}/decision"): Entry(
+        ok(STAFF), 404, "post", pilot_at_decision_of_a, lambda w: {"decision": "go", "decision_reason": "It works."}
+    ),
+    ("post", "/pilots/{project_id}/sign-off"): Entry(
+        {**ok(A_MEMBERS), **ok(STAFF, 422)}, 404, "post", pilot_decided_of_a
+    ),
+    ("post", "/pilots/{project_id}/bookings"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", pilot_with_a_as_partner, pilot_booking_at_a_data
+    ),
+    ("post", "/pilots/bookings/{booking_id}/cancel"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "post", pilot_booking_to_come_of_a
+    ),
+    ("put", "/pilots/bookings/{booking_id}/usage"): Entry(
+        ok([*STAFF, *A_MEMBERS]), 404, "put", pilot_booking_today_of_a, lambda w: {"used": 4}
+    ),
+    ("get", "/pilots/{project_id}/documents"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=pilot_of_a),
+    ("post", "/pilots/{project_id}/documents"): Entry(
+        ok([*STAFF, *A_MEMBERS], 201), 404, "post", pilot_of_a, upload_data
+    ),
+    ("get", "/pilots/documents/{document_id}"): Entry(ok([*STAFF, *A_MEMBERS]), 404, make=pilot_document_of_a),
 }
+
+# Operations whose success is the file itself, not JSON; their errors are JSON like every other's.
+BINARY = {("get", "/pilots/documents/{document_id}")}
 
 
 def page_routes() -> dict[str, str]:
@@ -1365,7 +1709,11 @@ def test_api_access(world: World, method: str, path: str) -> None:
         expected = entry.expected(persona, is_api=True)
         if response.status_code != expected:
             failures.append(f"{persona}: {response.status_code} (expected {expected}) {response.content[:120]!r}")
-        assert response["Content-Type"].startswith("application/json"), (persona, response["Content-Type"])
+        if (method, path) in BINARY and response.status_code == 200:
+            assert response["X-Content-Type-Options"] == "nosniff", persona
+            assert response["Content-Disposition"].startswith("attachment"), persona
+        else:
+            assert response["Content-Type"].startswith("application/json"), (persona, response["Content-Type"])
     assert not failures, f"{method.upper()} {path}: " + "; ".join(failures)
 
 

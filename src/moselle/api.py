@@ -134,6 +134,8 @@ def _mount() -> None:
     from moselle.network.api import router as network_router
     from moselle.organisations.api import router as organisations_router
     from moselle.organisations.api_registry import router as registry_router
+    from moselle.pilots.api import router as pilots_router
+    from moselle.pilots.api_facilities import router as facilities_router
     from moselle.reporting.api import router as reporting_router
     from moselle.skills.api import router as skills_router
 
@@ -152,6 +154,8 @@ def _mount() -> None:
     api.add_router("/", funding_applications_router)
     api.add_router("/", network_router)
     api.add_router("/", skills_router)
+    api.add_router("/", pilots_router)
+    api.add_router("/", facilities_router)
 
 
 _mount()

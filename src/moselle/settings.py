@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "moselle.funding",
     "moselle.network",
     "moselle.skills",
+    "moselle.pilots",
 ]
 
 MIDDLEWARE = [

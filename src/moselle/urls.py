@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("moselle.funding.urls")),
     path("", include("moselle.network.urls")),
     path("", include("moselle.skills.urls")),
+    path("", include("moselle.pilots.urls")),
     path("", core.home, name="home"),
     path("health/", core.health, name="health"),
     path("privacy/", core.privacy_notice, name="privacy_notice"),

@@ -525,6 +525,12 @@ VERBS = {
     "course_enrolled": _("enrolled in the course %(detail)s"),
     "course_completed": _("completed the course %(detail)s"),
     "training_recorded": _("training recorded as a service delivered: %(detail)s"),
+    "pilot_opened": _("test-before-invest project opened: %(detail)s"),
+    "pilot_gate": _("project passed a stage gate: %(detail)s"),
+    "pilot_started": _("proof of concept or pilot started: %(detail)s"),
+    "pilot_stopped": _("test-before-invest project stopped: %(detail)s"),
+    "pilot_decided": _("go/no-go decided: %(detail)s"),
+    "pilot_signed_off": _("project outcome signed off by the company: %(detail)s"),
     "logged": "%(detail)s",  # the advisor's own words
 }
 
@@ -545,6 +551,7 @@ class Activity(models.Model):
         ROADMAP = "roadmap", _("roadmap")
         REFERRAL = "referral", _("referral")
         TRAINING = "training", _("training")
+        PILOT = "pilot", _("test before invest")
 
     organisation = models.ForeignKey(
         "organisations.Organisation",

@@ -367,6 +367,67 @@ def record_propose(
     return record
 
 
+def record_start(
+    *,
+    actor: Any,
+    source: str,
+    customer: Organisation,
+    category: str,
+    description: str,
+    started_on: date,
+    partner: Organisation | None,
+    source_ref: str,
+    price: Decimal,
+    aid: Decimal,
+    aid_basis: str,
+    grant: Grant | None,
+    technologies: list[Any],
+) -> ServiceRecord:
+    """A service the hub's staff start for another app (a pilot when it passes into execution): ongoing from
+    the start, its price, aid and grant given by that app. Written inside the caller's transaction."""
+    if not is_hub_staff(actor):
+        raise ValidationError({"status": _("Only the hub's staff start a service.")})
+    with transaction.atomic():
+        record = ServiceRecord.objects.create(
+            customer=customer,
+            category=category,
+            description=description[:DESCRIPTION_LIMIT] or _("Service delivered"),
+            partner=partner,
+            started_on=started_on,
+            status=S.ONGOING,
+            source=source,
+            source_ref=source_ref[:60],
+            price=price,
+            aid=aid,
+            aid_basis=aid_basis if aid else AidBasis.NONE,
+            grant=grant,
+            created_by=user_of(actor),
+        )
+        record.technologies.set(technologies)
+        audit.record(actor=actor, action="service_record.start", target=record, organisation_id=customer.pk)
+    return record
+
+
+def record_finish(*, actor: Any, record: ServiceRecord, ended_on: date) -> ServiceRecord:
+    """The service another app started is over (a pilot signed off or stopped): finalised on ``ended_on``. A
+    record the hub has already finalised, invoiced or rejected is left as it is."""
+    with transaction.atomic():
+        record = ServiceRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != S.ONGOING:
+            return record
+        before = audit.snapshot(record)
+        record.status, record.ended_on = S.FINALISED, max(ended_on, record.started_on)
+        record.save(update_fields=["status", "ended_on", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="service_record.finish",
+            target=record,
+            before=before,
+            organisation_id=record.customer_id,
+        )
+    return record
+
+
 def record_confirm(*, actor: Any, record: ServiceRecord, data: Mapping[str, Any] | None = None) -> ServiceRecord:
     """Staff confirm a proposed record, completing or correcting it on the way (finalised unless told)."""
     if not is_hub_staff(actor):

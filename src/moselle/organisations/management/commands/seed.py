@@ -24,6 +24,7 @@ from moselle.funding.seed import seed_programmes
 from moselle.journeys import demo as journey_demo
 from moselle.network import demo as network_demo
 from moselle.organisations import actions, catalogue_import, demo
+from moselle.pilots import demo as pilots_demo
 from moselle.reporting import demo as reporting_demo
 from moselle.reporting import regulations as reporting_regulations
 from moselle.reporting.models import Regulation
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         self.stdout.write(reporting_demo.load_demo_reporting(seed=seed).line())
         self.stdout.write(events_demo.load_demo_events(seed=seed).line())
         self.stdout.write(skills_demo.load_demo_skills(seed=seed).line())
+        self.stdout.write(pilots_demo.load_demo_pilots(seed=seed).line())
         self.stdout.write(funding_demo.load_demo_funding().line())
         self.stdout.write(network_demo.load_demo_network().line())
         self.stdout.write(f"Seed with demo done in {time.perf_counter() - started:.1f} s.")
