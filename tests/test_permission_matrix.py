@@ -1231,6 +1231,7 @@ PAGES: dict[str, Entry] = {
     "pilot_board": Entry(ok(EVERYONE_LOGGED_IN), 404),
     "pilot_create": Entry(ok(STAFF), 404),
     "pilot_detail": Entry(ok([*STAFF, *A_MEMBERS]), 404, make=pilot_of_a),
+    "pilot_edit": Entry(ok(STAFF), 404, make=pilot_of_a),
     "pilot_partner_add": Entry(ok(STAFF, 302), 404, "post", pilot_of_a, pilot_partner_data),
     "pilot_partner_remove": Entry(ok(STAFF, 302), 404, "post", pilot_partner_of_a),
     "pilot_criterion_add": Entry(ok(STAFF, 302), 404, "post", pilot_of_a, lambda w: {"text": "Twice as fast"}),

@@ -6,6 +6,7 @@ urlpatterns = [
     path("pilots/", views.project_board, name="pilot_board"),
     path("pilots/new/", views.project_create, name="pilot_create"),
     path("pilots/<int:project_id>/", views.project_detail, name="pilot_detail"),
+    path("pilots/<int:project_id>/edit/", views.project_edit, name="pilot_edit"),
     path("pilots/<int:project_id>/partners/", views.partner_add, name="pilot_partner_add"),
     path("pilots/partners/<int:partner_id>/remove/", views.partner_remove, name="pilot_partner_remove"),
     path("pilots/<int:project_id>/criteria/", views.criterion_add, name="pilot_criterion_add"),

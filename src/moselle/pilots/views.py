@@ -135,6 +135,51 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "pilots/project_form.html", context, status=status)
 
 
+@login_required
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Change a project in progress (the hub's staff): its kind, title, technologies, need or roadmap action,
+    scope, objectives, planned dates, and its aid until the pilot starts."""
+    project = access.get_project_for_staff(request.user, project_id)
+    organisation = project.organisation
+    needs = list(Need.objects.filter(organisation=organisation).order_by("title", "id"))
+    roadmap_actions = list(RoadmapAction.objects.filter(roadmap__organisation=organisation).order_by("title", "id"))
+    status = 200
+    options = {"companies": [organisation], "needs": needs, "actions": roadmap_actions}
+    if request.method == "POST":
+        form = ProjectForm(request.POST, **options)
+        form.fields["organisation"].required = False
+        if form.is_valid():
+            try:
+                actions.project_update(actor=request.user, project=project, data=form.data_for_action())
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The project is saved."))
+                return redirect("pilot_detail", project.pk)
+        status = 400
+    else:
+        form = ProjectForm(
+            initial={
+                "organisation": organisation.pk,
+                "kind": project.kind,
+                "title": project.title,
+                "technologies": [t.name for t in project.technologies.all()],
+                "need": project.need_id or "",
+                "action": project.action_id or "",
+                "scope": project.scope,
+                "objectives": project.objectives,
+                "starts_on": project.starts_on.isoformat(),
+                "ends_on": project.ends_on.isoformat(),
+                "aid_amount": project.aid_amount,
+                "aid_basis": project.aid_basis,
+            },
+            **options,
+        )
+    form.fields["organisation"].disabled = True
+    context = {"form": form, "organisation": organisation, "project": project}
+    return render(request, "pilots/project_form.html", context, status=status)
+
+
 # --- A project -------------------------------------------------------------------------------------------------
 
 

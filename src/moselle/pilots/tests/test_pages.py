@@ -231,6 +231,25 @@ def test_staff_open_a_project_and_a_bad_input_is_named_at_its_field(
     assert client_for(company_member).get("/pilots/new/").status_code == 404
 
 
+def test_staff_change_a_project_on_its_edit_page_and_a_bad_date_writes_nothing(
+    client_for: Any, advisor: User, company_member: User, planned: Project
+) -> None:
+    client = client_for(advisor)
+    page = client.get(f"/pilots/{planned.pk}/edit/")
+    assert page.status_code == 200 and planned.title in body(page)
+    form = dict(page.context["form"].initial)
+    form.pop("organisation")
+    refused = client.post(f"/pilots/{planned.pk}/edit/", {**form, "title": "Renamed", "ends_on": "1999-01-01"})
+    assert refused.status_code == 400 and "The project cannot end before it starts." in body(refused)
+    planned.refresh_from_db()
+    assert planned.title != "Renamed"
+    saved = client.post(f"/pilots/{planned.pk}/edit/", {**form, "title": "Renamed"})
+    assert saved.status_code == 302 and saved["Location"] == f"/pilots/{planned.pk}/"
+    planned.refresh_from_db()
+    assert planned.title == "Renamed" and planned.organisation_id is not None
+    assert client_for(company_member).get(f"/pilots/{planned.pk}/edit/").status_code == 404
+
+
 # --- The project page -------------------------------------------------------------------------------------------
 
 
