@@ -13,7 +13,9 @@ from moselle.organisations.access import visible_organisations
 
 
 def files_for_user(user: Any) -> QuerySet[StoredFile]:
-    return StoredFile.objects.filter(organisation__in=visible_organisations(user))
+    """An organisation's files, for those who see the organisation; a test-before-invest project's documents are
+    served only through ``pilots.access``, to the project's people."""
+    return StoredFile.objects.filter(organisation__in=visible_organisations(user), pilot_document__isnull=True)
 
 
 def get_file_for_user(user: Any, file_id: int) -> StoredFile:

@@ -139,7 +139,7 @@ def _detail_context(request: HttpRequest, organisation_id: int) -> dict[str, obj
         "members": [m for m in memberships if m.status == Membership.Status.ACTIVE],
         "pending": [m for m in memberships if m.status == Membership.Status.PENDING] if may_manage else [],
         "invitations": invitations,
-        "files": organisation.files.all(),
+        "files": organisation.files.filter(pilot_document__isnull=True),
         "invite_form": InvitationForm(organisation_id=organisation.pk),
         "upload_form": UploadForm(),
         "merged_into": organisation.merged_into,

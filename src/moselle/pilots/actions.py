@@ -38,6 +38,7 @@ from moselle.pilots.bookings import (
     usage_record,
 )
 from moselle.pilots.checks import (
+    LATEST,
     MAX_CRITERIA,
     REASON_LIMIT,
     TEXT_LIMIT,
@@ -105,8 +106,8 @@ def _checked_project(data: Mapping[str, Any], organisation: Organisation, projec
         "objectives",
         lambda v: check_text(v, "objectives", TEXT_LIMIT, required=True, missing=_("Say what the project is to show.")),
     )
-    take("starts_on", lambda v: a_date(v, "starts_on"))
-    take("ends_on", lambda v: a_date(v, "ends_on"))
+    take("starts_on", lambda v: a_date(v, "starts_on", latest=LATEST))
+    take("ends_on", lambda v: a_date(v, "ends_on", latest=LATEST))
     take("aid_amount", lambda v: money(v, "aid_amount"))
     take(
         "aid_basis",
@@ -188,6 +189,7 @@ def project_update(*, actor: Any, project: Project, data: Mapping[str, Any]) -> 
 # --- Partners, criteria, milestones ----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def partner_save(*, actor: Any, project: Project, data: Mapping[str, Any], partner: Partner | None = None) -> Partner:
     """Add a partner (an organisation of the registry, not the company itself) with its role and budget, or
     change one's role, contribution or budget. The budget is fixed once the pilot has started."""
@@ -202,6 +204,8 @@ def partner_save(*, actor: Any, project: Project, data: Mapping[str, Any], partn
     checked.take("role", lambda v: check_choice(v, Partner.Role.choices, "role", _("Choose the partner's role.")))
     checked.take("contribution", lambda v: check_text(v, "contribution", 300))
     checked.take("budget", lambda v: money(v, "budget"))
+    if project.started_on is not None and (partner is None or checked.values.get("role", partner.role) != partner.role):
+        checked.add("organisation" if partner is None else "role", _("The partners were fixed when the pilot started."))
     given = checked.values.get("budget")
     budget_changed = given is not None and (given != partner.budget if partner is not None else given > 0)
     if budget_changed and project.started_on is not None:
@@ -234,6 +238,7 @@ def _partner_organisation(value: Any, project: Project) -> Organisation:
     return found
 
 
+@transaction.atomic
 def partner_remove(*, actor: Any, partner: Partner) -> None:
     require_staff(actor)
     project = fresh(partner.project_id)
@@ -249,6 +254,7 @@ def partner_remove(*, actor: Any, partner: Partner) -> None:
         partner.delete()
 
 
+@transaction.atomic
 def criterion_save(
     *, actor: Any, project: Project, data: Mapping[str, Any], criterion: Criterion | None = None
 ) -> Criterion:
@@ -281,6 +287,7 @@ def criterion_save(
     return criterion
 
 
+@transaction.atomic
 def criterion_remove(*, actor: Any, criterion: Criterion) -> None:
     require_staff(actor)
     project = fresh(criterion.project_id)
@@ -304,6 +311,7 @@ def _met(value: Any) -> bool:
     raise ValidationError({"met": _("Say whether the criterion was met.")})
 
 
+@transaction.atomic
 def criterion_result(*, actor: Any, criterion: Criterion, data: Mapping[str, Any]) -> Criterion:
     """The result measured against a criterion, once the work is done: in evaluation or at the decision."""
     require_staff(actor)
@@ -338,6 +346,7 @@ def _owner_of(value: Any, project: Project) -> Organisation:
     return Organisation.objects.get(pk=pk)
 
 
+@transaction.atomic
 def milestone_save(
     *, actor: Any, project: Project, data: Mapping[str, Any], milestone: Milestone | None = None
 ) -> Milestone:
@@ -355,6 +364,8 @@ def milestone_save(
     checked.take("title", lambda v: check_text(v, "title", TITLE_LIMIT, required=True, missing=_("Say what is due.")))
     checked.take("due_on", lambda v: a_date(v, "due_on"))
     checked.take("owner", lambda v: _owner_of(v, project))
+    if milestone is None and project.stage == Stage.DECISION:
+        checked.add("title", _("The work is over at the go/no-go: no milestone is added any more."))
     checked.done()
     with transaction.atomic():
         before = audit.snapshot(milestone) if milestone else None
@@ -373,6 +384,7 @@ def milestone_save(
     return milestone
 
 
+@transaction.atomic
 def milestone_done(*, actor: Any, milestone: Milestone, done_on: Any = None) -> Milestone:
     """Mark a milestone done (the hub's staff or the owner's members), on a day not in the future."""
     project = milestone.project = fresh(milestone.project_id)
@@ -588,7 +600,8 @@ def _cancel_to_come(project: Project, today: date) -> None:
 def decision_record(*, actor: Any, project: Project, data: Mapping[str, Any]) -> Project:
     """The go/no-go, with why, once every success criterion has its result; lessons learned and what follows: a
     new action on the company's roadmap, an investment triggered (funding's table), a funding application of the
-    company. The company then signs it off."""
+    company. The work is over: the project's bookings of periods to come are cancelled. The company then signs it
+    off."""
     from moselle.funding.applications import investment_record
     from moselle.journeys.actions import action_save
 
@@ -675,6 +688,7 @@ def decision_record(*, actor: Any, project: Project, data: Mapping[str, Any]) ->
                 system=True,
             )
         project.save()
+        _cancel_to_come(project, today)
         audit.record(
             actor=actor, action="pilot.decide", target=project, before=before, organisation_id=project.organisation_id
         )
@@ -698,14 +712,28 @@ def _application_of(value: Any, project: Project) -> Application | None:
     return found
 
 
+def has_members(organisation_id: int) -> bool:
+    from moselle.accounts.models import Membership
+
+    return Membership.objects.filter(organisation_id=organisation_id, status=Membership.Status.ACTIVE).exists()
+
+
 def sign_off(*, actor: Any, project: Project, note: Any = "") -> Project:
-    """The company (one of its members, nobody else) signs the outcome off: the project is completed and its
-    service record finalised today."""
+    """The company (one of its members) signs the outcome off: the project is completed and its service record
+    finalised today. A company with no member on the platform signed it off on paper: the hub's staff record it
+    for the company, saying who signed and how."""
     from moselle.reporting.actions import record_finish
 
-    if project.organisation_id not in member_organisation_ids(actor):
+    on_behalf = project.organisation_id not in member_organisation_ids(actor)
+    if on_behalf and not (is_hub_staff(actor) and not has_members(project.organisation_id)):
         raise ValidationError({"actor": _("Only the company's members sign its project off.")})
-    text = check_text(note, "note", 500)
+    text = check_text(
+        note,
+        "note",
+        500,
+        required=on_behalf,
+        missing=_("The company has no member on the platform: say who signed the outcome off for it, and how."),
+    )
     with transaction.atomic():
         project = (
             Project.objects.select_for_update(of=("self",))
@@ -755,16 +783,23 @@ def document_add(*, actor: Any, project: Project, upload: UploadedFile | None, t
             checked.absorb(error)
     checked.done()
     assert upload_checked is not None
-    with transaction.atomic():
-        stored = files.store(
-            checked=upload_checked,
-            organisation_id=project.organisation_id,
-            uploaded_by_id=getattr(user_of(actor), "pk", None),
-        )
-        document = Document.objects.create(
-            project=project, file=stored, title=checked.values["title"] or upload_checked.name[:TITLE_LIMIT]
-        )
-        audit.record(actor=actor, action="pilot.document", target=document, organisation_id=project.organisation_id)
+    stored = None
+    try:
+        with transaction.atomic():
+            stored = files.store(
+                checked=upload_checked,
+                organisation_id=project.organisation_id,
+                uploaded_by_id=getattr(user_of(actor), "pk", None),
+            )
+            document = Document.objects.create(
+                project=project, file=stored, title=checked.values["title"] or upload_checked.name[:TITLE_LIMIT]
+            )
+            audit.record(actor=actor, action="pilot.document", target=document, organisation_id=project.organisation_id)
+    except BaseException:
+        # The row was rolled back: its bytes go too, so that nothing is left half-written on disk.
+        if stored is not None:
+            files.absolute_path(stored).unlink(missing_ok=True)
+        raise
     return document
 
 
@@ -800,6 +835,7 @@ __all__ = [
     "document_remove",
     "facility_save",
     "gate_pass",
+    "has_members",
     "may_book",
     "may_work_on",
     "milestone_done",

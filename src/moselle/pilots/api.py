@@ -777,8 +777,11 @@ DOWNLOAD = {
 )
 def document_download(request: HttpRequest, document_id: int) -> Any:
     stored = access.get_document_for_user(request.user, document_id).file
+    path = absolute_path(stored)
+    if not path.is_file():
+        raise Http404
     response = FileResponse(
-        absolute_path(stored).open("rb"),
+        path.open("rb"),
         as_attachment=True,
         filename=stored.original_name,
         content_type=stored.content_type,

@@ -24,7 +24,7 @@ from moselle.catalogue.models import Offer
 from moselle.core import audit
 from moselle.core.i18n import translated_text
 from moselle.journeys.actions.checks import Checked, check_choice, check_text, user_of
-from moselle.pilots.checks import LATEST, MAX_PERIODS, fresh, require_open, whole
+from moselle.pilots.checks import LATEST, MAX_PERIODS, require_open, whole
 from moselle.pilots.models import Booking, Facility, Project
 from moselle.reporting.actions import a_date, money
 
@@ -82,7 +82,8 @@ def facility_save(*, actor: Any, offer: Offer, data: Mapping[str, Any]) -> Facil
             raise ValidationError(
                 {"offer": _("A published or archived facility is changed by the hub: ask it to put it back to draft.")}
             )
-        facility = Facility.objects.filter(offer=offer).first()
+        # Locked as ``book`` locks it, so that a change of capacity and a booking of the same period queue.
+        facility = Facility.objects.select_for_update().filter(offer=offer).first()
         before = audit.snapshot(facility) if facility else None
         if facility is None:
             facility = Facility(offer=offer)
@@ -137,9 +138,14 @@ def _refuse_changed_capacity(facility: Facility, values: Mapping[str, Any]) -> N
     for start in to_come.order_by("period_start").values_list("period_start", flat=True).distinct():
         closed = changed.period == Facility.Period.DAY and start.weekday() not in changed.open_weekdays
         if closed or not _available(changed, start):
+            field = (
+                "open_weekdays"
+                if closed
+                else ("available_from" if start < changed.available_from else "available_until")
+            )
             raise ValidationError(
                 {
-                    "available_from": _(
+                    field: _(
                         "A booking to come falls in the period from %(day)s, which the new availability leaves out: "
                         "cancel it first."
                     )
@@ -175,16 +181,8 @@ def _available(facility: Facility, start: date) -> bool:
     return facility.available_until is None or start <= facility.available_until
 
 
-def book(*, actor: Any, project: Project, facility: Facility, data: Mapping[str, Any]) -> list[Booking]:
-    """Book ``units`` of a facility in every period from ``starts_on`` to ``ends_on`` for a project in progress:
-    all or none. Refused, naming the field: a period over, outside the facility's availability, or one where the
-    units would go beyond the capacity (counted under the facility's row lock, so that concurrent bookings of the
-    last units queue and only one passes)."""
-    if not may_book(actor, facility):
-        raise ValidationError({"actor": _("Only the hub's staff and the facility's owner book it.")})
-    if not is_hub_staff(actor) and not project.partners.filter(organisation_id=facility.offer.provider_id).exists():
-        raise ValidationError({"project": _("The facility's owner books it for the projects it is a partner of.")})
-    require_open(project)
+def _checked_booking(facility: Facility, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[date]]:
+    """The units, the periods wanted and the note, checked against the facility as it is (under its lock)."""
     today = timezone.localdate()
     checked = Checked(data)
     checked.take("units", lambda v: whole(v, "units", lowest=1))
@@ -216,10 +214,24 @@ def book(*, actor: Any, project: Project, facility: Facility, data: Mapping[str,
     if facility.offer.status != Offer.Status.PUBLISHED:
         checked.add("facility", _("Only a published facility is booked."))
     checked.done()
-    units = values["units"]
+    return values, wanted
+
+
+def book(*, actor: Any, project: Project, facility: Facility, data: Mapping[str, Any]) -> list[Booking]:
+    """Book ``units`` of a facility in every period from ``starts_on`` to ``ends_on`` for a project in progress:
+    all or none. Refused, naming the field: a period over, outside the facility's availability, or one where the
+    units would go beyond the capacity (counted under the facility's row lock, so that concurrent bookings of the
+    last units queue and only one passes)."""
+    if not may_book(actor, facility):
+        raise ValidationError({"actor": _("Only the hub's staff and the facility's owner book it.")})
+    if not is_hub_staff(actor) and not project.partners.filter(organisation_id=facility.offer.provider_id).exists():
+        raise ValidationError({"project": _("The facility's owner books it for the projects it is a partner of.")})
     with transaction.atomic():
         facility = Facility.objects.select_for_update(of=("self",)).select_related("offer").get(pk=facility.pk)
-        require_open(fresh(project.pk))
+        project = Project.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=project.pk)
+        require_open(project)
+        values, wanted = _checked_booking(facility, data)
+        units = values["units"]
         taken = dict(
             Booking.objects.filter(facility=facility, status=Booking.Status.BOOKED, period_start__in=wanted)
             .values("period_start")
@@ -263,10 +275,23 @@ def availability_text(facility: Facility) -> str:
     return _("from %(start)s to %(end)s") % {"start": start, "end": formats.date_format(facility.available_until)}
 
 
+def may_cancel(actor: Any, booking: Booking) -> bool:
+    """The hub's staff; the facility's owner for the projects it takes part in, as a partner or as the company
+    (it records the use of any)."""
+    if is_hub_staff(actor):
+        return True
+    owner = booking.facility.offer.provider_id
+    if owner not in member_organisation_ids(actor):
+        return False
+    return booking.project.organisation_id == owner or booking.project.partners.filter(organisation_id=owner).exists()
+
+
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     """Cancel a booking whose period has not begun: its units are free again."""
-    if not may_book(actor, booking.facility):
-        raise ValidationError({"actor": _("Only the hub's staff and the facility's owner cancel its bookings.")})
+    if not may_cancel(actor, booking):
+        raise ValidationError(
+            {"actor": _("Only the hub's staff, and the facility's owner for its own projects, cancel a booking.")}
+        )
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.BOOKED:
@@ -316,6 +341,7 @@ __all__ = [
     "booking_cancel",
     "facility_save",
     "may_book",
+    "may_cancel",
     "periods",
     "usage_record",
 ]

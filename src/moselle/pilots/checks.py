@@ -43,8 +43,9 @@ def require_open(project: Project) -> None:
 
 
 def fresh(project_id: int) -> Project:
-    """The project as it is now (the caller's copy may predate a gate or a stop)."""
-    return Project.objects.select_related("organisation").get(pk=project_id)
+    """The project as it is now, locked until the caller's transaction ends (the caller's copy may predate a
+    gate or a stop, and a gate or a stop waits for the change under way). Call inside a transaction."""
+    return Project.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=project_id)
 
 
 def pk_of(value: Any) -> int | None:
@@ -53,7 +54,7 @@ def pk_of(value: Any) -> int | None:
     if hasattr(value, "pk"):
         return int(value.pk)
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdecimal() and len(text) <= 12 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 def in_hub_language(text: Any) -> str:
@@ -80,7 +81,7 @@ def whole(value: Any, field: str, *, lowest: int = 0, highest: int = MAX_UNITS) 
         number: int | None = value
     else:
         text = str(value).strip() if value is not None else ""
-        number = int(text) if text.isdecimal() and len(text) <= 9 else None
+        number = int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
     if number is None or not lowest <= number <= highest:
         raise ValidationError(
             {field: _("Give a whole number from %(low)d to %(high)d.") % {"low": lowest, "high": highest}}

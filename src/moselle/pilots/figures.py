@@ -5,17 +5,18 @@
 - ``pilots_go``: go decisions taken in the period (the company decided to invest further);
 - ``organisations_piloting``: the distinct companies whose project started in the period (hidden from
   observers when it counts one to four);
-- ``facility_units_used``: the units of facilities used by projects in periods that began in the period
-  (core-hours, GPU-hours, lab days… added together as booked units: read it beside the bookings).
+- ``projects_using_facilities``: the distinct projects that used a facility (units used recorded above zero) in
+  a period of the facility beginning in the period (core-hours, GPU-hours and lab days are not added together).
 
-Demo projects count only on the demo instance. The category filter keeps them under Test before invest; the
-partner filter keeps the projects that partner takes part in. The tables read are watched (migration 0002).
+Demo projects (and projects of demo organisations) count only on the demo instance. The category filter keeps
+them under Test before invest; the partner filter keeps the projects that partner takes part in. The tables read
+are watched (migration 0002).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from moselle.organisations.models import EdihCategory
@@ -28,7 +29,7 @@ def _projects(filters: Filters) -> QuerySet[Project] | None:
         return None
     projects = Project.objects.all()
     if not settings.MOSELLE_DEMO:
-        projects = projects.filter(is_demo=False)
+        projects = projects.filter(is_demo=False, organisation__is_demo=False)
     if filters.partner_id:
         projects = projects.filter(partners__organisation_id=filters.partner_id)
     return projects
@@ -81,17 +82,22 @@ def organisations_piloting(period: Period, filters: Filters) -> int:
     return found.values("organisation").distinct().count()
 
 
-def units_used(period: Period, filters: Filters) -> int:
+def projects_using_facilities(period: Period, filters: Filters) -> int:
     projects = _projects(filters)
     if projects is None:
         return 0
-    total = Booking.objects.filter(
-        project__in=projects.values("pk"),
-        status=Booking.Status.BOOKED,
-        period_start__gte=period.start,
-        period_start__lte=period.end,
-    ).aggregate(total=Sum("used"))["total"]
-    return int(total or 0)
+    return (
+        Booking.objects.filter(
+            project__in=projects.values("pk"),
+            status=Booking.Status.BOOKED,
+            used__gt=0,
+            period_start__gte=period.start,
+            period_start__lte=period.end,
+        )
+        .values("project")
+        .distinct()
+        .count()
+    )
 
 
 SOURCES = (
@@ -105,7 +111,13 @@ SOURCES = (
         "organisations",
         True,
     ),
-    KpiSource("facility_units_used", _("Facility units used"), units_used, "units", False),
+    KpiSource(
+        "projects_using_facilities",
+        _("Projects that used a test facility"),
+        projects_using_facilities,
+        "projects",
+        False,
+    ),
 )
 
 __all__ = [
@@ -114,6 +126,6 @@ __all__ = [
     "pilots_completed",
     "pilots_go",
     "pilots_started",
+    "projects_using_facilities",
     "started",
-    "units_used",
 ]

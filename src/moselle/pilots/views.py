@@ -7,6 +7,7 @@ is put on the field it names and the page answers 400 with nothing written."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -49,7 +50,7 @@ from moselle.pilots.forms import (
     StopForm,
     UsageForm,
 )
-from moselle.pilots.models import Booking, Facility, Project, Stage
+from moselle.pilots.models import Booking, Facility, Partner, Project, Stage
 from moselle.reporting.access import delivering_partners, loggable_customers
 
 EDITABLE_BY_PROVIDER = (Offer.Status.DRAFT, Offer.Status.SUBMITTED)
@@ -144,7 +145,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     needs = list(Need.objects.filter(organisation=organisation).order_by("title", "id"))
     roadmap_actions = list(RoadmapAction.objects.filter(roadmap__organisation=organisation).order_by("title", "id"))
     status = 200
-    options = {"companies": [organisation], "needs": needs, "actions": roadmap_actions}
+    options: dict[str, Any] = {"companies": [organisation], "needs": needs, "actions": roadmap_actions}
     if request.method == "POST":
         form = ProjectForm(request.POST, **options)
         form.fields["organisation"].required = False
@@ -236,7 +237,8 @@ def _project_page(
     if bookable:
         shown["book"] = BookingForm(facilities=bookable)
     shown["document"] = DocumentForm()
-    if project.status == Project.Status.DECIDED and project.organisation_id in own:
+    decided = project.status == Project.Status.DECIDED
+    if decided and (project.organisation_id in own or (staff and not actions.has_members(project.organisation_id))):
         shown["sign_off"] = SignOffForm()
     # As ``actions.may_book``: the hub's staff and the facility's owner record use and cancel.
     booking_rights = {b.facility_id: staff or b.facility.offer.provider_id in own for b in facts.bookings}
@@ -663,7 +665,36 @@ def facility_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     }
     if facility is not None:
         context.update(_calendar_context(request, facility))
+        if actions.may_book(request.user, facility):
+            context["owner_bookings"] = _owner_bookings(request.user, facility)
     return render(request, "pilots/facility.html", context)
+
+
+def _owner_bookings(user: Any, facility: Facility) -> list[tuple[Booking, bool, Any, bool]]:
+    """The facility's bookings of the last three months and to come, for the hub's staff and the owner's members,
+    who record the units used (a project they do not see is named by nothing but its bookings)."""
+    today = timezone.localdate()
+    since = facility.period_of(today - timedelta(days=92))
+    bookings = list(
+        Booking.objects.filter(facility=facility, status=Booking.Status.BOOKED, period_start__gte=since)
+        .select_related("project")
+        .order_by("period_start", "id")[:200]
+    )
+    ids = {b.project_id for b in bookings}
+    seen = set(access.visible_projects(user).filter(pk__in=ids).values_list("pk", flat=True))
+    # As ``actions.may_cancel``: the owner cancels the bookings of the projects it is a partner of.
+    owner = facility.offer.provider_id
+    partnered = set(
+        Partner.objects.filter(project_id__in=ids, organisation_id=owner).values_list("project_id", flat=True)
+    )
+    rows = []
+    for booking in bookings:
+        begun = booking.period_start <= today
+        usage = UsageForm(initial={"used": booking.used}, booking_id=booking.pk) if begun else None
+        taking_part = booking.project_id in partnered or booking.project.organisation_id == owner
+        cancellable = not begun and (is_hub_staff(user) or taking_part)
+        rows.append((booking, booking.project_id in seen, usage, cancellable))
+    return rows
 
 
 @require_GET

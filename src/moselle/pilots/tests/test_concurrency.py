@@ -56,3 +56,52 @@ def test_bookings_racing_for_the_last_units_never_overbook(
     booked = Booking.objects.filter(facility=facility, period_start=month, status=Booking.Status.BOOKED)
     assert booked.aggregate(total=Sum("units"))["total"] == 1000
     assert booked.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_capacity_lowered_while_bookings_race_is_never_exceeded(
+    advisor: User, facility: Facility, make_project: Callable[..., Project]
+) -> None:
+    """The change of capacity takes the facility's row lock as a booking does: whichever comes second sees the
+    first, so the units booked never exceed the capacity the facility ends with."""
+    from moselle.pilots.tests.conftest import facility_data
+
+    month = next_month(timezone.localdate())
+    projects = [make_project(title=f"Pilot {n}") for n in range(RACERS)]
+    actions.book(actor=advisor, project=projects[0], facility=facility, data={"units": 400, "starts_on": month})
+    start = threading.Barrier(RACERS)
+    outcomes: list[object] = []
+
+    def lower() -> None:
+        try:
+            start.wait()
+            actions.facility_save(actor=advisor, offer=facility.offer, data=facility_data(capacity=500))
+            outcomes.append("lowered")
+        except Exception as error:
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    def book(project: Project) -> None:
+        try:
+            start.wait()
+            actions.book(actor=advisor, project=project, facility=facility, data={"units": 300, "starts_on": month})
+            outcomes.append("booked")
+        except Exception as error:
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=lower)] + [
+        threading.Thread(target=book, args=(project,)) for project in projects[1:]
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(o, (str, ValidationError)) for o in outcomes), outcomes
+    facility.refresh_from_db()
+    booked = Booking.objects.filter(facility=facility, period_start=month, status=Booking.Status.BOOKED)
+    total = booked.aggregate(total=Sum("units"))["total"]
+    assert total <= facility.capacity, (total, facility.capacity, outcomes)
+    assert outcomes.count("booked") == (total - 400) // 300

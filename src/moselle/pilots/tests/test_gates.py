@@ -447,8 +447,9 @@ def test_a_no_go_without_follow_up_writes_nothing_else(advisor: User, project: P
 
 @pytest.mark.parametrize("who", ["advisor", "partner_member", "university_member", "outsider"])
 def test_only_the_companys_member_signs_off(
-    who: str, request: pytest.FixtureRequest, advisor: User, project: Project, move_to: MoveTo
+    who: str, request: pytest.FixtureRequest, advisor: User, project: Project, move_to: MoveTo, company_member: User
 ) -> None:
+    # The company has a member: nobody else signs for it (the hub only for a company without members).
     move_to(project, Stage.DECISION)
     decide(advisor, project)
     errors = refused(actions.sign_off, actor=request.getfixturevalue(who), project=project)

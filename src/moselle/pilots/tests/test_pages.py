@@ -701,3 +701,25 @@ def test_a_monthly_facility_shows_the_months_a_week_falls_in_and_past_days_are_n
     week = client.get(f"{url}?view=week&date={across.isoformat()}").context["calendar"]
     assert [c.start for c in week.periods] == [date(2031, 7, 1), date(2031, 8, 1)]
     assert all(c.free == 100 for c in week.periods)
+
+
+def test_the_owner_records_the_use_of_a_booking_of_a_project_it_does_not_see_on_the_facility_page(
+    client_for: Any, advisor: User, partner_member: User, facility: Facility, project: Project
+) -> None:
+    today = timezone.localdate()
+    (booking,) = actions.book(
+        actor=advisor, project=project, facility=facility, data={"units": 40, "starts_on": today.isoformat()}
+    )
+    client = client_for(partner_member)
+    assert client.get(f"/pilots/{project.pk}/").status_code == 404
+    page = client.get(f"/facilities/{facility.offer_id}/")
+    assert "a project of the hub" in body(page) and project.title not in body(page)
+    refused = client.post(f"/pilots/bookings/{booking.pk}/usage/", {"used": "41"}, follow=True)
+    assert "Give a whole number from 0 to 40." in body(refused)
+    booking.refresh_from_db()
+    assert booking.used is None
+    saved = client.post(f"/pilots/bookings/{booking.pk}/usage/", {"used": "25"})
+    assert saved.status_code == 302 and saved["Location"] == f"/facilities/{facility.offer_id}/"
+    booking.refresh_from_db()
+    assert booking.used == 25
+    assert "Bookings and the units used" not in body(client_for(None).get(f"/facilities/{facility.offer_id}/"))

@@ -265,7 +265,7 @@ def test_partners_and_their_budgets_are_fixed_once_the_pilot_started(
         project=project,
         data={"organisation": other_company.pk, "role": "other", "budget": "100"},
     )
-    assert list(errors) == ["budget"]
+    assert sorted(errors) == ["budget", "organisation"]
     assert list(refused(actions.partner_remove, actor=advisor, partner=adviser)) == ["partner"]
     # What they bring can still be described, the budget given again unchanged.
     actions.partner_save(
