@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,6 +65,7 @@ from moselle.reporting.actions import a_date, money
 from moselle.reporting.models import AidBasis, Grant
 
 P = Project.Status
+Row = TypeVar("Row", Partner, Criterion, Milestone)
 
 
 # --- Projects ------------------------------------------------------------------------------------------------
@@ -186,6 +187,16 @@ def project_update(*, actor: Any, project: Project, data: Mapping[str, Any]) -> 
     return project
 
 
+def _write(actor: Any, row: Row, values: Mapping[str, Any], action: str, project: Project) -> Row:
+    """Save a project's partner, criterion or milestone with the values checked, and audit it."""
+    before = audit.snapshot(row) if row.pk else None
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    audit.record(actor=actor, action=action, target=row, before=before, organisation_id=project.organisation_id)
+    return row
+
+
 # --- Partners, criteria, milestones ----------------------------------------------------------------------------
 
 
@@ -211,17 +222,7 @@ def partner_save(*, actor: Any, project: Project, data: Mapping[str, Any], partn
     if budget_changed and project.started_on is not None:
         checked.add("budget", _("The budget was fixed when the pilot started."))
     checked.done()
-    with transaction.atomic():
-        before = audit.snapshot(partner) if partner else None
-        if partner is None:
-            partner = Partner(project=project)
-        for name, value in checked.values.items():
-            setattr(partner, name, value)
-        partner.save()
-        audit.record(
-            actor=actor, action="pilot.partner", target=partner, before=before, organisation_id=project.organisation_id
-        )
-    return partner
+    return _write(actor, partner or Partner(project=project), checked.values, "pilot.partner", project)
 
 
 def _partner_organisation(value: Any, project: Project) -> Organisation:
@@ -270,21 +271,7 @@ def criterion_save(
     if criterion is None and project.criteria.count() >= MAX_CRITERIA:
         checked.add("text", _("At most %(limit)d success criteria.") % {"limit": MAX_CRITERIA})
     checked.done()
-    with transaction.atomic():
-        before = audit.snapshot(criterion) if criterion else None
-        if criterion is None:
-            criterion = Criterion(project=project)
-        for name, value in checked.values.items():
-            setattr(criterion, name, value)
-        criterion.save()
-        audit.record(
-            actor=actor,
-            action="pilot.criterion",
-            target=criterion,
-            before=before,
-            organisation_id=project.organisation_id,
-        )
-    return criterion
+    return _write(actor, criterion or Criterion(project=project), checked.values, "pilot.criterion", project)
 
 
 @transaction.atomic
@@ -367,21 +354,7 @@ def milestone_save(
     if milestone is None and project.stage == Stage.DECISION:
         checked.add("title", _("The work is over at the go/no-go: no milestone is added any more."))
     checked.done()
-    with transaction.atomic():
-        before = audit.snapshot(milestone) if milestone else None
-        if milestone is None:
-            milestone = Milestone(project=project)
-        for name, value in checked.values.items():
-            setattr(milestone, name, value)
-        milestone.save()
-        audit.record(
-            actor=actor,
-            action="pilot.milestone",
-            target=milestone,
-            before=before,
-            organisation_id=project.organisation_id,
-        )
-    return milestone
+    return _write(actor, milestone or Milestone(project=project), checked.values, "pilot.milestone", project)
 
 
 @transaction.atomic

@@ -26,7 +26,9 @@ from moselle.core.files import ALLOWED_TYPES, absolute_path
 from moselle.core.ids import TOP
 from moselle.organisations.models import Organisation
 from moselle.pilots import access, actions
+from moselle.pilots.checks import LATEST
 from moselle.pilots.models import Booking, Criterion, Document, Facility, Gate, Milestone, Partner, Project
+from moselle.reporting.actions import EARLIEST
 
 router = Router(tags=["pilots"])
 
@@ -45,8 +47,6 @@ MilestoneKind = Literal["milestone", "deliverable"]
 BookingStatus = Literal["booked", "cancelled"]
 
 # The days a calendar or a booking may name: the periods are counted a day past the last one, which must exist.
-EARLIEST = date(1990, 1, 1)
-LATEST = date(2999, 12, 31)
 CALENDAR_DAYS = 366
 CALENDAR_DEFAULT_DAYS = 31
 

@@ -25,7 +25,6 @@ from moselle.pilots import access, actions
 from moselle.pilots.api import (
     CALENDAR_DAYS,
     CALENDAR_DEFAULT_DAYS,
-    LATEST,
     MONEY_HELP,
     TRANSLATED,
     FacilityKind,
@@ -36,6 +35,7 @@ from moselle.pilots.api import (
     _day,
     _organisation,
 )
+from moselle.pilots.checks import LATEST
 from moselle.pilots.models import Booking, Facility
 
 router = Router(tags=["pilots"])

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from moselle.accounts.access import is_hub_staff
+from moselle.core.ids import row_id
 from moselle.events.follow_up import is_customer
 from moselle.journeys.actions import activity_record
 from moselle.journeys.models import Activity
@@ -49,12 +50,10 @@ def fresh(project_id: int) -> Project:
 
 
 def pk_of(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if hasattr(value, "pk"):
+    """The id of a row given as itself or as untrusted input (``core.ids.row_id``)."""
+    if hasattr(value, "pk") and not isinstance(value, (str, int)):
         return int(value.pk)
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+    return row_id(value)
 
 
 def in_hub_language(text: Any) -> str:

@@ -7,6 +7,7 @@ is put on the field it names and the page answers 400 with nothing written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -312,6 +313,28 @@ def _saved(request: HttpRequest, message: str, project: Project, anchor: str) ->
     return redirect(reverse("pilot_detail", args=[project.pk]) + f"#{anchor}")
 
 
+def _submit(
+    request: HttpRequest,
+    project: Project,
+    key: str,
+    form: forms.Form | None,
+    run: Callable[[dict[str, Any]], object],
+    message: str | Callable[[], str],
+    anchor: str,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse:
+    """One of the project page's forms (or buttons, ``form`` None): the action runs on what the form cleaned; a
+    refusal re-renders the page with the messages at the fields (400), a success goes back to ``anchor``."""
+    form = form if form is not None else ActionForm(data={})
+    if not form.is_valid():
+        return _refused(request, project, key, form)
+    try:
+        run(form.cleaned_data)
+    except ValidationError as error:
+        return _refused(request, project, key, form, error, aliases)
+    return _saved(request, message() if callable(message) else message, project, anchor)
+
+
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
@@ -325,67 +348,75 @@ def partner_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_staff(request.user, project_id)
     partners = list(project.partners.all())
     form = PartnerForm(request.POST, organisations=_partner_choices(request.user, project, partners))
-    if not form.is_valid():
-        return _refused(request, project, "partner", form)
-    try:
-        actions.partner_save(actor=request.user, project=project, data=form.cleaned_data)
-    except ValidationError as error:
-        return _refused(request, project, "partner", form, error)
-    return _saved(request, _("The partner is added."), project, "partners")
+    return _submit(
+        request,
+        project,
+        "partner",
+        form,
+        lambda data: actions.partner_save(actor=request.user, project=project, data=data),
+        _("The partner is added."),
+        "partners",
+    )
 
 
 @login_required
 @require_POST
 def partner_remove(request: HttpRequest, partner_id: int) -> HttpResponse:
     partner = access.get_partner_for_staff(request.user, partner_id)
-    project = partner.project
-    try:
-        actions.partner_remove(actor=request.user, partner=partner)
-    except ValidationError as error:
-        return _refused(request, project, "partner_remove", ActionForm(data={}), error)
-    return _saved(request, _("The partner is removed."), project, "partners")
+    return _submit(
+        request,
+        partner.project,
+        "partner_remove",
+        None,
+        lambda data: actions.partner_remove(actor=request.user, partner=partner),
+        _("The partner is removed."),
+        "partners",
+    )
 
 
 @login_required
 @require_POST
 def criterion_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_staff(request.user, project_id)
-    form = CriterionForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, project, "criterion", form)
-    try:
-        actions.criterion_save(actor=request.user, project=project, data=form.cleaned_data)
-    except ValidationError as error:
-        return _refused(request, project, "criterion", form, error)
-    return _saved(request, _("The success criterion is added."), project, "criteria")
+    return _submit(
+        request,
+        project,
+        "criterion",
+        CriterionForm(request.POST),
+        lambda data: actions.criterion_save(actor=request.user, project=project, data=data),
+        _("The success criterion is added."),
+        "criteria",
+    )
 
 
 @login_required
 @require_POST
 def criterion_remove(request: HttpRequest, criterion_id: int) -> HttpResponse:
     criterion = access.get_criterion_for_staff(request.user, criterion_id)
-    project = criterion.project
-    try:
-        actions.criterion_remove(actor=request.user, criterion=criterion)
-    except ValidationError as error:
-        return _refused(request, project, "criterion_remove", ActionForm(data={}), error)
-    return _saved(request, _("The success criterion is removed."), project, "criteria")
+    return _submit(
+        request,
+        criterion.project,
+        "criterion_remove",
+        None,
+        lambda data: actions.criterion_remove(actor=request.user, criterion=criterion),
+        _("The success criterion is removed."),
+        "criteria",
+    )
 
 
 @login_required
 @require_POST
 def criterion_result(request: HttpRequest, criterion_id: int) -> HttpResponse:
     criterion = access.get_criterion_for_staff(request.user, criterion_id)
-    project = criterion.project
-    key = f"result-{criterion.pk}"
-    form = ResultForm(request.POST, criterion_id=criterion.pk)
-    if not form.is_valid():
-        return _refused(request, project, key, form)
-    try:
-        actions.criterion_result(actor=request.user, criterion=criterion, data=form.cleaned_data)
-    except ValidationError as error:
-        return _refused(request, project, key, form, error)
-    return _saved(request, _("The result is recorded."), project, "criteria")
+    return _submit(
+        request,
+        criterion.project,
+        f"result-{criterion.pk}",
+        ResultForm(request.POST, criterion_id=criterion.pk),
+        lambda data: actions.criterion_result(actor=request.user, criterion=criterion, data=data),
+        _("The result is recorded."),
+        "criteria",
+    )
 
 
 @login_required
@@ -393,14 +424,15 @@ def criterion_result(request: HttpRequest, criterion_id: int) -> HttpResponse:
 def milestone_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_staff(request.user, project_id)
     owners = [project.organisation, *(p.organisation for p in project.partners.select_related("organisation"))]
-    form = MilestoneForm(request.POST, owners=owners)
-    if not form.is_valid():
-        return _refused(request, project, "milestone", form)
-    try:
-        actions.milestone_save(actor=request.user, project=project, data=form.cleaned_data)
-    except ValidationError as error:
-        return _refused(request, project, "milestone", form, error)
-    return _saved(request, _("The milestone is planned."), project, "milestones")
+    return _submit(
+        request,
+        project,
+        "milestone",
+        MilestoneForm(request.POST, owners=owners),
+        lambda data: actions.milestone_save(actor=request.user, project=project, data=data),
+        _("The milestone is planned."),
+        "milestones",
+    )
 
 
 @login_required
@@ -408,37 +440,39 @@ def milestone_add(request: HttpRequest, project_id: int) -> HttpResponse:
 def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
     """Mark a milestone done: the hub's staff, or the members of the organisation that owes it."""
     milestone = access.get_milestone_for_user(request.user, milestone_id)
-    project = milestone.project
-    try:
-        actions.milestone_done(actor=request.user, milestone=milestone, done_on=request.POST.get("done_on") or None)
-    except ValidationError as error:
-        return _refused(request, project, "milestone_done", ActionForm(data={}), error)
-    return _saved(request, _("The milestone is done."), project, "milestones")
+    done_on = request.POST.get("done_on") or None
+    return _submit(
+        request,
+        milestone.project,
+        "milestone_done",
+        None,
+        lambda data: actions.milestone_done(actor=request.user, milestone=milestone, done_on=done_on),
+        _("The milestone is done."),
+        "milestones",
+    )
 
 
 @login_required
 @require_POST
 def gate_pass(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_staff(request.user, project_id)
-    form = GateForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, project, "gate", form)
-    try:
-        actions.gate_pass(
-            actor=request.user,
-            project=project,
-            to_stage=form.cleaned_data["to_stage"],
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as error:
-        # A gate refused for what the project lacks, or for its aid, is the form's message, not one field's.
-        return _refused(request, project, "gate", form, error, {"to_stage": "", "aid_amount": ""})
-    project.refresh_from_db()
-    return _saved(
+
+    def passed() -> str:
+        project.refresh_from_db()
+        return _("The project passed into %(stage)s.") % {"stage": Stage(project.stage).label}
+
+    return _submit(
         request,
-        _("The project passed into %(stage)s.") % {"stage": Stage(project.stage).label},
         project,
+        "gate",
+        GateForm(request.POST),
+        lambda data: actions.gate_pass(
+            actor=request.user, project=project, to_stage=data["to_stage"], reason=data["reason"]
+        ),
+        passed,
         "stages",
+        # A gate refused for what the project lacks, or for its aid, is the form's message, not one field's.
+        {"to_stage": "", "aid_amount": ""},
     )
 
 
@@ -446,14 +480,15 @@ def gate_pass(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def project_stop(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_staff(request.user, project_id)
-    form = StopForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, project, "stop", form)
-    try:
-        actions.project_stop(actor=request.user, project=project, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        return _refused(request, project, "stop", form, error)
-    return _saved(request, _("The project is stopped."), project, "stages")
+    return _submit(
+        request,
+        project,
+        "stop",
+        StopForm(request.POST),
+        lambda data: actions.project_stop(actor=request.user, project=project, reason=data["reason"]),
+        _("The project is stopped."),
+        "stages",
+    )
 
 
 @login_required
@@ -534,45 +569,48 @@ def _booking_saved(request: HttpRequest, booking: Booking, message: str) -> Http
 def decision_record(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_staff(request.user, project_id)
     applications = list(Application.objects.filter(organisation_id=project.organisation_id).select_related("programme"))
-    form = DecisionForm(request.POST, applications=applications)
-    if not form.is_valid():
-        return _refused(request, project, "decision", form)
-    try:
-        actions.decision_record(actor=request.user, project=project, data=form.cleaned_data)
-    except ValidationError as error:
-        return _refused(request, project, "decision", form, error)
-    return _saved(request, _("The decision is recorded; the company signs it off."), project, "decision")
+    return _submit(
+        request,
+        project,
+        "decision",
+        DecisionForm(request.POST, applications=applications),
+        lambda data: actions.decision_record(actor=request.user, project=project, data=data),
+        _("The decision is recorded; the company signs it off."),
+        "decision",
+    )
 
 
 @login_required
 @require_POST
 def sign_off(request: HttpRequest, project_id: int) -> HttpResponse:
-    """The company's sign-off of the outcome (one of its members, nobody else)."""
+    """The company's sign-off of the outcome (one of its members; the hub for a company without members)."""
     project = access.get_project_for_user(request.user, project_id)
-    form = SignOffForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, project, "sign_off", form)
-    try:
-        actions.sign_off(actor=request.user, project=project, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        return _refused(request, project, "sign_off", form, error)
-    return _saved(request, _("The outcome is signed off: the project is completed."), project, "decision")
+    return _submit(
+        request,
+        project,
+        "sign_off",
+        SignOffForm(request.POST),
+        lambda data: actions.sign_off(actor=request.user, project=project, note=data["note"]),
+        _("The outcome is signed off: the project is completed."),
+        "decision",
+    )
 
 
 @login_required
 @require_POST
 def document_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_user(request.user, project_id)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _refused(request, project, "document", form)
-    try:
-        actions.document_add(
-            actor=request.user, project=project, upload=form.cleaned_data["file"], title=form.cleaned_data["title"]
-        )
-    except ValidationError as error:
-        return _refused(request, project, "document", form, error)
-    return _saved(request, _("The document is added."), project, "documents")
+    return _submit(
+        request,
+        project,
+        "document",
+        DocumentForm(request.POST, request.FILES),
+        lambda data: actions.document_add(
+            actor=request.user, project=project, upload=data["file"], title=data["title"]
+        ),
+        _("The document is added."),
+        "documents",
+    )
 
 
 @login_required
@@ -598,12 +636,15 @@ def document_remove(request: HttpRequest, document_id: int) -> HttpResponse:
     document = access.get_document_for_user(request.user, document_id)
     if not (is_hub_staff(request.user) or document.file.uploaded_by_id == request.user.pk):
         raise Http404
-    project = document.project
-    try:
-        actions.document_remove(actor=request.user, document=document)
-    except ValidationError as error:
-        return _refused(request, project, "document_remove", ActionForm(data={}), error)
-    return _saved(request, _("The document is removed."), project, "documents")
+    return _submit(
+        request,
+        document.project,
+        "document_remove",
+        None,
+        lambda data: actions.document_remove(actor=request.user, document=document),
+        _("The document is removed."),
+        "documents",
+    )
 
 
 # --- A company's projects ----------------------------------------------------------------------------------------
