@@ -106,7 +106,9 @@ class Reading:
 
 def _matches(vocab: Vocabulary, tokens: list[str], languages: Iterable[str] = tuple(LANGUAGES)) -> Iterable[Term]:
     for lang in languages:
-        stems = {stem(w, lang) for w in tokens}
+        # In the need's order (not a set's, which changes with each process), so that the words a label was
+        # read from are listed alike everywhere.
+        stems = dict.fromkeys(stem(w, lang) for w in tokens)
         seen: set[int] = set()
         for s in stems:
             for term in vocab.by_stem[lang].get(s, ()):
@@ -120,7 +122,7 @@ def _matches(vocab: Vocabulary, tokens: list[str], languages: Iterable[str] = tu
             continue
         # A German compound starts or ends with its parts: "Lagerverwaltung", "Cyberangriff".
         for size in range(COMPOUND_PART, len(token)):
-            for part in {token[:size], token[-size:]}:
+            for part in dict.fromkeys((token[:size], token[-size:])):
                 if "de" in languages:
                     yield from vocab.compound_parts.get(part, ())
 

@@ -45,3 +45,31 @@ def test_empty_or_foreign_text_reads_as_nothing() -> None:
     for text in ("", "   ", "数字化转型", "x" * 10_000):
         reading = understanding.read(text)
         assert reading.countries == set() and all(0 <= w <= 1 for w in reading.labels.values())
+
+
+def test_the_words_a_label_was_read_from_come_in_the_need_s_order_in_every_process() -> None:
+    """Sets of strings iterate in another order in each process (hash randomisation); what a page shows as
+    read must not."""
+    import json
+    import subprocess
+    import sys
+
+    need = "Nous voulons protéger nos ordinateurs contre le phishing et les rançongiciels."
+    script = (
+        "import json, sys; from moselle.matching import understanding; "
+        "print(json.dumps(understanding.read(sys.argv[1]).evidence['technology:Cybersecurity']))"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, need],
+            env={"PYTHONHASHSEED": seed, "PYTHONPATH": ":".join(sys.path)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.add(done.stdout.strip())
+    assert len(seen) == 1, seen
+    said = json.loads(seen.pop())
+    assert said == sorted(said, key=lambda words: need.index(words.split()[0])), said
+    assert "phishing" in said
