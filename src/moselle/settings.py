@@ -153,7 +153,10 @@ ACCOUNT_ADAPTER = "moselle.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "moselle.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Moselle] "
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {}
+# Log-ins a minute from one address (allauth's "login" limit; its other limits keep their defaults). A hub
+# that trains many people behind one address, or a browser test suite, raises it.
+LOGIN_RATE_LIMIT = env_int("MOSELLE_LOGIN_RATE_LIMIT", 30, minimum=1)
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False if TESTING else {"login": f"{LOGIN_RATE_LIMIT}/m/ip"}
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Moselle"

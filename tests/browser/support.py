@@ -87,6 +87,9 @@ def _server_environment(var_dir: Path) -> dict[str, str]:
             "MOSELLE_EMAIL_BACKEND": "console",
             "MOSELLE_UPLOAD_MAX_BYTES": str(UPLOAD_LIMIT),
             "MOSELLE_WEB_WORKERS": "2",
+            # The suite logs the demo people in dozens of times a minute from one address; at the default
+            # 30 a minute some log-ins would be refused (429) on a fast machine and not on a slow one.
+            "MOSELLE_LOGIN_RATE_LIMIT": "1000",
             "MOSELLE_LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
             # gunicorn's control socket defaults to one path in $HOME, shared with any other instance;

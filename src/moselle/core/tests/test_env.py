@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -76,3 +81,23 @@ def test_sqlite_queues_writers_instead_of_failing(tmp_path: object) -> None:
     assert db["NAME"] == "/tmp/moselle-test.sqlite3"
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def _settings_in_a_fresh_process(**variables: str) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("MOSELLE_")}
+    environment.update(variables, DJANGO_SETTINGS_MODULE="moselle.settings", PYTHONPATH=":".join(sys.path))
+    script = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.ACCOUNT_RATE_LIMITS))"
+    )
+    return subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+
+
+def test_the_log_in_limit_comes_from_the_environment_and_a_bad_one_stops_start_up() -> None:
+    done = _settings_in_a_fresh_process(MOSELLE_LOGIN_RATE_LIMIT="120")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"login": "120/m/ip"}
+    assert json.loads(_settings_in_a_fresh_process().stdout) == {"login": "30/m/ip"}
+    refused = _settings_in_a_fresh_process(MOSELLE_LOGIN_RATE_LIMIT="0")
+    assert refused.returncode != 0
+    assert "MOSELLE_LOGIN_RATE_LIMIT=0 is below the minimum of 1" in refused.stderr
