@@ -73,3 +73,11 @@ def test_the_words_a_label_was_read_from_come_in_the_need_s_order_in_every_proce
     said = json.loads(seen.pop())
     assert said == sorted(said, key=lambda words: need.index(words.split()[0])), said
     assert "phishing" in said
+
+
+def test_an_adjective_of_place_is_read_with_the_ending_a_sentence_gives_it() -> None:
+    assert understanding.read("Ein Verband beiderseits der deutsch-österreichischen Grenze.").countries == {"DE", "AT"}
+    assert understanding.read("Nous regroupons des communes wallonnes et des PME belges.").countries == {"BE"}
+    assert understanding.read("Des entreprises françaises cherchent un partenaire.").countries == {"FR"}
+    # An ending is taken off only to find a place: other words stay what they are.
+    assert understanding.read("Wir sind eine Bäckerei mit deutschsprachigen Kunden.").countries == set()
