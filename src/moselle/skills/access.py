@@ -16,7 +16,7 @@ from django.http import Http404
 from moselle.accounts.access import is_hub_staff, is_observer, member_organisation_ids, require_hub_staff
 from moselle.catalogue.access import get_offer_for_edit, visible_offers
 from moselle.catalogue.models import Offer
-from moselle.core.ids import TOP
+from moselle.core.ids import TOP, row_id
 from moselle.events.models import Event, Registration
 from moselle.organisations.models import Organisation
 from moselle.skills.models import CourseSession, RoleSkill
@@ -81,6 +81,15 @@ def get_enrolment_for_staff(user: Any, registration_id: int) -> Registration:
 
 def can_see_skills(user: Any, organisation_id: int) -> bool:
     return is_hub_staff(user) or organisation_id in member_organisation_ids(user)
+
+
+def organisation_to_enrol(user: Any, value: Any) -> Organisation | None:
+    """The organisation a request names (an id, as text or a number) whose people ``user`` may enrol: any of
+    the registry for the hub's staff, their own for an organisation's members; None for any other."""
+    pk = row_id(value) if value not in (None, "") else None
+    if pk is None or not can_see_skills(user, pk):
+        return None
+    return Organisation.objects.filter(pk=pk, merged_into__isnull=True).first()
 
 
 def get_company_for_skills(user: Any, organisation_id: int) -> Organisation:

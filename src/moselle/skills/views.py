@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -149,7 +148,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """The hub's page of a session: its days, who is enrolled, who was there each day, who completed."""
     session = access.get_session_for_staff(request.user, session_id)
     facts = queries.session_facts(session)
-    organisation = _organisation_from(request.GET.get("organisation"))
+    organisation = access.organisation_to_enrol(request.user, request.GET.get("organisation"))
     context = {
         "session": session,
         "facts": facts,
@@ -160,11 +159,6 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "skills/session.html", context)
-
-
-def _organisation_from(value: Any) -> Organisation | None:
-    pk = row_id(value) if value else None
-    return Organisation.objects.filter(pk=pk, merged_into__isnull=True).first() if pk else None
 
 
 @login_required
@@ -179,7 +173,7 @@ def session_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         form = EnrolForm(request.POST, choices=choices)
         if form.is_valid():
-            organisation = _organisation_from(form.cleaned_data["organisation"])
+            organisation = access.organisation_to_enrol(request.user, form.cleaned_data["organisation"])
             try:
                 if organisation is None:
                     raise ValidationError({"organisation": _("Choose an organisation of the registry.")})
@@ -194,7 +188,7 @@ def session_enrol(request: HttpRequest, session_id: int) -> HttpResponse:
                     "course_session" if staff else "course_detail", session.pk if staff else session.course.offer_id
                 )
     else:
-        organisation = _organisation_from(request.GET.get("organisation"))
+        organisation = access.organisation_to_enrol(request.user, request.GET.get("organisation"))
         form = EnrolForm(initial={"organisation": organisation.pk if organisation else None}, choices=choices)
     return render(
         request,

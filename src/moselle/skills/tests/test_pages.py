@@ -178,3 +178,28 @@ def test_the_company_page_reads_the_same_number_of_queries_whatever_its_gaps(
             actor=advisor, organisation=company, role="engineer", skill=label, data={"current": 0, "needed": 3}
         )
     assert queries() == before
+
+
+def test_the_organisation_a_request_names_for_enrolment_is_one_the_person_may_enrol(
+    make_user: Any, advisor: Any, company: Any, org_b: Any
+) -> None:
+    from moselle.skills.access import organisation_to_enrol
+
+    member = make_user(Role.COMPANY_MEMBER, organisation=company)
+    assert organisation_to_enrol(advisor, str(org_b.pk)) == org_b  # the hub's staff: any of the registry
+    assert organisation_to_enrol(member, company.pk) == company  # a member: its own
+    assert organisation_to_enrol(member, str(org_b.pk)) is None  # not another's
+    for value in ("", None, "abc", "99999999999", -1, True):
+        assert organisation_to_enrol(advisor, value) is None
+    org_b.merged_into = company
+    org_b.save(update_fields=["merged_into"])
+    assert organisation_to_enrol(advisor, org_b.pk) is None  # merged away
+
+
+def test_a_member_s_enrol_page_does_not_name_another_organisation(
+    client_for: Any, make_user: Any, company: Any, org_b: Any, session: Any
+) -> None:
+    member = make_user(Role.COMPANY_MEMBER, organisation=company)
+    page = client_for(member).get(f"/courses/sessions/{session.pk}/enrol/?organisation={org_b.pk}")
+    assert page.status_code == 200
+    assert org_b.name not in page.content.decode()
