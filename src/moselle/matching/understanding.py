@@ -64,7 +64,10 @@ class Vocabulary:
         parts = words(text)
         if not parts or lang not in LANGUAGES:
             return
-        term = Term(label, lang, tuple(stem(w, lang) for w in parts), "".join(parts), " ".join(parts))
+        # A term's function words are not looked for: every need has them ("Rücknahme von Produkten" asks
+        # for "Rücknahme" and "Produkten", and weighs as a term of two words).
+        content = [word for word in parts if word not in _FUNCTION_WORDS[lang]] or parts
+        term = Term(label, lang, tuple(stem(w, lang) for w in content), "".join(parts), " ".join(parts))
         self.terms.append(term)
         for s in set(term.stems):
             self.by_stem[lang][s].append(term)

@@ -81,3 +81,13 @@ def test_an_adjective_of_place_is_read_with_the_ending_a_sentence_gives_it() -> 
     assert understanding.read("Des entreprises françaises cherchent un partenaire.").countries == {"FR"}
     # An ending is taken off only to find a place: other words stay what they are.
     assert understanding.read("Wir sind eine Bäckerei mit deutschsprachigen Kunden.").countries == set()
+
+
+def test_a_term_s_function_words_are_not_looked_for() -> None:
+    vocabulary = understanding.Vocabulary()
+    vocabulary.add("service:Circular economy", "de", "Rücknahme von Produkten")
+    vocabulary.add("technology:Cloud Services", "fr", "hébergement dans le nuage")
+    german, french = vocabulary.terms
+    assert german.stems == (understanding.stem("rucknahme", "de"), understanding.stem("produkten", "de"))
+    assert french.stems == (understanding.stem("hebergement", "fr"), understanding.stem("nuage", "fr"))
+    assert german.phrase == "rucknahme von produkten"  # quoted as written
