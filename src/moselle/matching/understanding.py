@@ -186,6 +186,7 @@ def read(text: str) -> Reading:
     spans = _word_spans(text)
     aligned = [word for word, _start, _end in spans] == tokens
     written_as = [text[start:end] for _word, start, end in spans] if aligned else list(tokens)
+    joined = " ".join(tokens)
     # A text whose language is told reads terms of that language and English (the field's words travel);
     # one too short to tell reads every language's terms.
     languages = (lang, "en") if lang and RESTRICT_LANGUAGES else tuple(LANGUAGES)
@@ -200,7 +201,7 @@ def read(text: str) -> Reading:
         # fully; one found only through stems ("training" -> "train") or with its words apart, as the words
         # of a term of several words always are, counts half. (Counting several words found as written in
         # full weighed them above single words and scored lower on the tuning set.)
-        written = term.folded in " ".join(tokens)
+        written = term.folded in joined
         weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
         said = _said(term, tokens, written_as)
         if said and said not in evidence[term.label]:

@@ -86,7 +86,7 @@ def can_see_skills(user: Any, organisation_id: int) -> bool:
 def organisation_to_enrol(user: Any, value: Any) -> Organisation | None:
     """The organisation a request names (an id, as text or a number) whose people ``user`` may enrol: any of
     the registry for the hub's staff, their own for an organisation's members; None for any other."""
-    pk = row_id(value) if value not in (None, "") else None
+    pk = row_id(value)
     if pk is None or not can_see_skills(user, pk):
         return None
     return Organisation.objects.filter(pk=pk, merged_into__isnull=True).first()
