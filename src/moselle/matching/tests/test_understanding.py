@@ -75,6 +75,19 @@ def test_the_words_a_label_was_read_from_come_in_the_need_s_order_in_every_proce
     assert "phishing" in said
 
 
+def test_cities_landscapes_and_language_areas_are_read_as_their_countries() -> None:
+    assert understanding.read("We are a bakery in Lyon and want an online shop.").countries == {"FR"}
+    assert understanding.read("Nous sommes une PME près de Liège.").countries == {"BE"}
+    assert understanding.read("Wir führen ein Hotel im Schwarzwald.").countries == {"DE"}
+    assert understanding.read("Eine Weberei aus Lüttich, die im deutschsprachigen Raum verkauft.").countries == {
+        "BE", "DE", "AT", "CH", "LI"
+    }
+    assert understanding.read("Nous sommes un garage à Esch-sur-Alzette.").countries == {"LU"}
+    # A town's name that is also an ordinary word is not a place: "Essen" is food, "Nice" is nice.
+    assert understanding.read("Wir liefern Essen an Schulen und Kantinen.").countries == set()
+    assert understanding.read("We want a nice website for our shop.").countries == set()
+
+
 def test_an_adjective_of_place_is_read_with_the_ending_a_sentence_gives_it() -> None:
     assert understanding.read("Ein Verband beiderseits der deutsch-österreichischen Grenze.").countries == {"DE", "AT"}
     assert understanding.read("Nous regroupons des communes wallonnes et des PME belges.").countries == {"BE"}
