@@ -79,9 +79,11 @@ def test_cities_landscapes_and_language_areas_are_read_as_their_countries() -> N
     assert understanding.read("We are a bakery in Lyon and want an online shop.").countries == {"FR"}
     assert understanding.read("Nous sommes une PME près de Liège.").countries == {"BE"}
     assert understanding.read("Wir führen ein Hotel im Schwarzwald.").countries == {"DE"}
-    assert understanding.read("Eine Weberei aus Lüttich, die im deutschsprachigen Raum verkauft.").countries == {
-        "BE", "DE", "AT", "CH", "LI"
-    }
+    german_speaking = {"BE", "DE", "AT", "CH", "LI"}
+    assert (
+        understanding.read("Eine Weberei aus Lüttich, die im deutschsprachigen Raum verkauft.").countries
+        == german_speaking
+    )
     assert understanding.read("Nous sommes un garage à Esch-sur-Alzette.").countries == {"LU"}
     # A town's name that is also an ordinary word is not a place: "Essen" is food, "Nice" is nice.
     assert understanding.read("Wir liefern Essen an Schulen und Kantinen.").countries == set()
