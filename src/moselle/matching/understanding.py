@@ -118,6 +118,8 @@ def _matches(vocab: Vocabulary, tokens: list[str], languages: Iterable[str] = tu
                 if id(term) in seen:
                     continue
                 if all(part in stems for part in term.stems):
+                    if len(term.stems) == 1 and " " not in term.phrase and not _own_form(term, tokens):
+                        continue
                     seen.add(id(term))
                     yield term
     for token in tokens:
@@ -128,6 +130,32 @@ def _matches(vocab: Vocabulary, tokens: list[str], languages: Iterable[str] = tu
             for part in dict.fromkeys((token[:size], token[-size:])):
                 if "de" in languages:
                     yield from vocab.compound_parts.get(part, ())
+
+
+# The endings that make a word's other forms: its inflections, and for English the forms of a verb and of
+# who does it ("dispatch", "dispatching", "dispatchers").
+INFLECTIONS = {
+    "en": ("", "s", "es", "ing", "ed", "er", "ers"),
+    "fr": ("", "s", "x", "e", "es"),
+    "de": ("", "e", "en", "er", "es", "n", "s", "ern", "em", "ens"),
+}
+
+
+def _own_form(term: Term, tokens: list[str]) -> bool:
+    """Whether the need writes the word of a one-word term in one of its forms, or as the start of a longer
+    word ("roboter" holds "robot"): a stem shared by another word is not enough ("chiffres" is not
+    "chiffrement", "mobile" not "mobility", "collaborateurs" not "collaboration")."""
+    word, endings = term.folded, INFLECTIONS[term.lang]
+    for token in tokens:
+        if token.startswith(word):
+            return True
+        for ending in endings:
+            if ending and not token.endswith(ending):
+                continue
+            base = token[: len(token) - len(ending)]
+            if any(word == base + other for other in endings):
+                return True
+    return False
 
 
 # Short function words that tell the three languages apart (an English "island" is not Iceland). None of

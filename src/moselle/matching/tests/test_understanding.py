@@ -106,3 +106,14 @@ def test_a_term_s_function_words_are_not_looked_for() -> None:
     assert german.stems == (understanding.stem("rucknahme", "de"), understanding.stem("produkten", "de"))
     assert french.stems == (understanding.stem("hebergement", "fr"), understanding.stem("nuage", "fr"))
     assert german.phrase == "rucknahme von produkten"  # quoted as written
+
+
+def test_a_one_word_term_is_read_in_its_own_forms_not_through_a_shared_stem() -> None:
+    # "chiffres" (figures) and "chiffrement" (encryption) share a stem; "mobile" and "mobility" too.
+    assert "technology:Cybersecurity" not in labels("Nous suivons les chiffres de vente chaque semaine.")
+    assert "technology:Mobility" not in labels("We sell mobile phone cases.")
+    assert "technology:Cloud Services" not in labels("We give virtual classes for yoga.")
+    # Its inflections and the forms of a verb still count, and so does a longer word it starts.
+    assert "technology:Logistics" in labels("We need dispatchers for the night shift.")
+    assert "technology:Robotics" in labels("Wir wollen Roboter in der Montage einsetzen.")
+    assert "technology:Cybersecurity" in labels("Nous voulons chiffrer nos données.")
