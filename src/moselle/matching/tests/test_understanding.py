@@ -117,3 +117,10 @@ def test_a_one_word_term_is_read_in_its_own_forms_not_through_a_shared_stem() ->
     assert "technology:Logistics" in labels("We need dispatchers for the night shift.")
     assert "technology:Robotics" in labels("Wir wollen Roboter in der Montage einsetzen.")
     assert "technology:Cybersecurity" in labels("Nous voulons chiffrer nos données.")
+
+
+def test_letters_without_accents_are_written_out_not_dropped() -> None:
+    from moselle.matching.text import words
+
+    assert words("La main-d'œuvre à Łódź") == ["la", "main", "d", "oeuvre", "a", "lodz"]
+    assert understanding.read("Nous avons une usine à Łódź.").countries == {"PL"}
