@@ -3,10 +3,12 @@
 The words of a need are folded (lower case, no accents) and stemmed in each of the three languages, since
 the language of a short text is not reliably known; a term of the curated vocabulary
 (``data/synonyms/*.csv``, one file per dimension)
-matches when all of its word stems appear in the need, in that term's language. German compounds are
+matches when all of its word stems appear in the need, in that term's language (a term of one word in one
+of its own forms, not through a stem another word shares: ``_own_form``). German compounds are
 opened: a long word containing a vocabulary word of four letters or more matches that word too
 ("Lagerverwaltung" holds "lager"). Places (``data/places.csv``) are countries and regions in the three
-languages, each mapped to the ISO codes of the countries it covers.
+languages, with cities, landscapes and language areas, each mapped to the ISO codes of the countries it
+covers.
 """
 
 from __future__ import annotations
