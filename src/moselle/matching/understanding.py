@@ -143,13 +143,35 @@ INFLECTIONS = {
 }
 
 
+# Forms that change the end of a word rather than add to it, where the stemmer still gives both one stem
+# (so that the term is looked at): "bakery" and "bakeries", "supply" and "supplied", "hopital" and
+# "hopitaux".
+ALTERNATIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("y", "ies"), ("y", "ied")),
+    "fr": (("al", "aux"),),
+    "de": (),
+}
+
+
+@lru_cache(maxsize=65536)
+def _alternated(word: str, lang: str) -> frozenset[str]:
+    """The forms of ``word`` that change its end: "bakery" -> "bakeries", "bakeried"."""
+    found = set()
+    for one, other in ALTERNATIONS[lang]:
+        for ending, replacement in ((one, other), (other, one)):
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                found.add(word[: len(word) - len(ending)] + replacement)
+    return frozenset(found)
+
+
 def _own_form(term: Term, tokens: list[str]) -> bool:
     """Whether the need writes the word of a one-word term in one of its forms, or as the start of a longer
     word ("roboter" holds "robot"): a stem shared by another word is not enough ("chiffres" is not
     "chiffrement", "mobile" not "mobility", "collaborateurs" not "collaboration")."""
     word, endings = term.folded, INFLECTIONS[term.lang]
+    alternated = _alternated(word, term.lang)
     for token in tokens:
-        if token.startswith(word):
+        if token.startswith(word) or token in alternated:
             return True
         for ending in endings:
             if ending and not token.endswith(ending):
@@ -231,7 +253,9 @@ def read(text: str) -> Reading:
         # fully; one found only through stems ("training" -> "train") or with its words apart, as the words
         # of a term of several words always are, counts half. (Counting several words found as written in
         # full weighed them above single words and scored lower on the tuning set.)
-        written = term.folded in joined
+        written = term.folded in joined or (
+            len(term.stems) == 1 and not _alternated(term.folded, term.lang).isdisjoint(tokens)
+        )
         weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
         said = _said(term, tokens, written_as)
         if said and said not in evidence[term.label]:

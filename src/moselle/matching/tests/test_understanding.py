@@ -119,6 +119,12 @@ def test_a_one_word_term_is_read_in_its_own_forms_not_through_a_shared_stem() ->
     assert "technology:Cybersecurity" in labels("Nous voulons chiffrer nos données.")
 
 
+def test_a_form_that_changes_the_end_of_a_word_counts_as_the_word_written() -> None:
+    # "bakeries" does not hold "bakery", nor "hopitaux" "hopital"; each still says it as plainly.
+    assert understanding.read("two bakeries").labels == understanding.read("a bakery").labels != {}
+    assert understanding.read("trois hôpitaux").labels == understanding.read("un hôpital").labels != {}
+
+
 def test_letters_without_accents_are_written_out_not_dropped() -> None:
     from moselle.matching.text import words
 
