@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moselle.matching.engine import Need, rank
+from moselle.matching import understanding
+from moselle.matching.engine import Need, rank, weights_of
 from moselle.matching.index import Filters, Index
 from moselle.matching.registry import PUBLIC, SIGNED_IN, STAFF, Item
 
@@ -117,6 +118,22 @@ def test_text_alone_finds_items_by_their_words_and_by_the_labels_it_speaks_of() 
     assert [r.item.id for r in found.results] == [2, 1]
     words = next(r for r in found.results[1].reasons if r.code == "words")
     assert words.params["words"] == ["hydraulic"]
+
+
+def test_a_label_said_in_several_terms_outweighs_one_named_once() -> None:
+    food = "sector:Food and beverages"
+    need = Need(text="Ransomware, phishing and firewalls for a bakery")
+    reading = understanding.read(need.text)
+    assert reading.labels[CYBER] > 0.9 and 0.6 < reading.labels[food] < 0.7  # three terms against one
+    weights = weights_of(need, reading)
+    # The weights part further than the confidences: 0.95 against 0.63 becomes about 4.4 against 1.3.
+    assert weights[CYBER] / weights[food] > 2 * reading.labels[CYBER] / reading.labels[food]
+    index = Index([item(1, kind="hub", labels={food: 5}), item(2, kind="hub", labels={CYBER: 3})])
+    # Cybersecurity at level 3 comes before Food at level 5: the text is above all about the first.
+    assert ids(index, need) == [("hub", 2), ("hub", 1)]
+    # A label chosen as a facet weighs as much as the strongest label of the text.
+    chosen = weights_of(Need(text=need.text, sectors=("Food and beverages",)), reading)
+    assert chosen[food] == chosen[CYBER] == weights[CYBER]
 
 
 def test_filters_on_an_empty_index_give_nothing_and_no_error() -> None:
