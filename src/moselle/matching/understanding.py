@@ -32,6 +32,7 @@ LANGUAGES = {"en": "english", "fr": "french", "de": "german"}
 COMPOUND_PART = 4
 COMPOUND_WORD = 8
 SHORT_TERM = 3  # letters; a term this short must be written in capitals
+BASE_LETTERS = 3  # a word without its ending keeps at least this many letters
 RESTRICT_LANGUAGES = True
 
 
@@ -61,6 +62,9 @@ class Vocabulary:
     by_stem: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     compound_parts: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
     labels_per_term: dict[tuple[str, tuple[str, ...]], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # lang -> a one-word term's word without one of its endings -> the terms: the need's word is looked up
+    # the same way, so that a form the stemmer leaves whole ("Kameras") still finds its term ("Kamera").
+    by_base: dict[str, dict[str, list[Term]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
 
     def add(self, label: str, lang: str, text: str) -> None:
         parts = words(text)
@@ -76,6 +80,9 @@ class Vocabulary:
         self.labels_per_term[(lang, term.stems)].add(label)
         if lang == "de" and len(parts) == 1 and len(parts[0]) >= COMPOUND_PART:
             self.compound_parts[parts[0]].append(term)
+        if len(parts) == 1:
+            for base in _bases(parts[0], lang):
+                self.by_base[lang][base].append(term)
 
     def specificity(self, term: Term) -> float:
         """A term naming one label says more than one shared by several."""
@@ -124,6 +131,12 @@ def _matches(vocab: Vocabulary, tokens: list[str], languages: Iterable[str] = tu
                         continue
                     seen.add(id(term))
                     yield term
+        for token in dict.fromkeys(tokens):
+            for base in _bases(token, lang):
+                for term in vocab.by_base[lang].get(base, ()):
+                    if id(term) not in seen:
+                        seen.add(id(term))
+                        yield term
     for token in tokens:
         if len(token) < COMPOUND_WORD:
             continue
@@ -151,6 +164,19 @@ ALTERNATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "fr": (("al", "aux"),),
     "de": (),
 }
+
+
+@lru_cache(maxsize=65536)
+def _bases(word: str, lang: str) -> tuple[str, ...]:
+    """``word`` without each of the endings it has (itself among them): two words are forms of one another
+    when they share a base."""
+    return tuple(
+        dict.fromkeys(
+            word[: len(word) - len(ending)]
+            for ending in INFLECTIONS[lang]
+            if word.endswith(ending) and len(word) - len(ending) >= BASE_LETTERS
+        )
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -283,15 +309,20 @@ def _said(term: Term, tokens: list[str], written_as: list[str]) -> str:
     """The need's own words that matched ``term``, as the need wrote them and in its order: the words whose
     stem is one of the term's, or the compound that holds it."""
     wanted = set(term.stems)
+    bases = set(_bases(term.folded, term.lang)) if len(term.stems) == 1 and " " not in term.phrase else set()
     found: list[str] = []
     function_words = _FUNCTION_WORDS.get(term.lang, set())
     for position, token in enumerate(tokens):
         if token in function_words:
             continue
-        if stem(token, term.lang) in wanted or (
-            len(token) >= COMPOUND_WORD
-            and token != term.folded
-            and (token.startswith(term.folded) or token.endswith(term.folded))
+        if (
+            stem(token, term.lang) in wanted
+            or not bases.isdisjoint(_bases(token, term.lang))
+            or (
+                len(token) >= COMPOUND_WORD
+                and token != term.folded
+                and (token.startswith(term.folded) or token.endswith(term.folded))
+            )
         ):
             word = written_as[position]
             if word not in found:

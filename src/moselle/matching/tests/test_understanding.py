@@ -125,6 +125,12 @@ def test_a_form_that_changes_the_end_of_a_word_counts_as_the_word_written() -> N
     assert understanding.read("trois hôpitaux").labels == understanding.read("un hôpital").labels != {}
 
 
+def test_a_form_the_stemmer_leaves_whole_still_finds_its_term() -> None:
+    assert understanding.stem("kameras", "de") != understanding.stem("kamera", "de")  # Snowball keeps the -s
+    reading = understanding.read("Wir wollen Kameras auf dem Gelände testen.")
+    assert reading.evidence["technology:Sensors & Vision Processing Systems"] == ["Kameras"]
+
+
 def test_letters_without_accents_are_written_out_not_dropped() -> None:
     from moselle.matching.text import words
 
