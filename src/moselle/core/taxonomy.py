@@ -11,9 +11,9 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from moselle.core.models_taxonomy import (
     CatalogueSector,
@@ -109,10 +109,24 @@ def _link(
         target_value = wanted[key]
         desired = target_ids[target_value] if target_value not in (None, "") else None
         if desired != current:
-            changed.append(model(pk=pk, **{attname: desired}))
-    if changed:
-        model._default_manager.bulk_update(changed, [fk], batch_size=BATCH_SIZE)
+            changed.append((desired, pk))
+    _point(model, fk, changed)
     return len(changed)
+
+
+def _point(model: type[models.Model], fk: str, changes: list[tuple[Any, Any]]) -> None:
+    """Set ``fk`` of each row: (target id, row id) pairs, in one statement run for each pair. (``bulk_update``
+    builds a CASE of every row in Python, which was half of a first seed's time.)"""
+    if not changes:
+        return
+    quote = connection.ops.quote_name
+    meta = model._meta
+    column = cast("models.ForeignKey[Any, Any]", meta.get_field(fk)).column
+    assert meta.pk is not None
+    # Table and column names come from the model, never from input.
+    sql = f"UPDATE {quote(meta.db_table)} SET {quote(column)} = %s WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, changes)
 
 
 def _catalogue_rows(dimension: str, labels: Labels) -> list[dict[str, Any]]:
@@ -155,9 +169,8 @@ def _link_nace_parents(parents: dict[Key, Any]) -> int:
         parent_key = parents.get((revision, code))
         desired = ids[parent_key] if parent_key else None
         if desired != current:
-            changed.append(NaceCode(pk=pk, parent_id=desired))
-    if changed:
-        NaceCode.objects.bulk_update(changed, ["parent"], batch_size=BATCH_SIZE)
+            changed.append((desired, pk))
+    _point(NaceCode, "parent", changed)
     return len(changed)
 
 
