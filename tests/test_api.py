@@ -94,6 +94,17 @@ def test_an_unknown_api_path_answers_in_json(db: Any) -> None:
     assert response.json()["detail"] == "Not found."
 
 
+def test_a_method_a_path_does_not_take_answers_in_json_naming_those_it_does(personas: Any, token_for: Any) -> None:
+    client = _api(token_for(personas.hub_admin, Role.HUB_ADMIN))
+    response = client.put("/api/v1/me", data="{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET"
+    assert response.json() == {"detail": "PUT is not allowed on this path; use GET.", "errors": []}
+    # A page outside the API keeps Django's own answer.
+    assert Client().put("/health/").get("Content-Type", "").startswith("text/html")
+
+
 def test_an_unknown_membership_status_is_refused(personas: Any, token_for: Any) -> None:
     client = _api(token_for(personas.hub_admin, Role.HUB_ADMIN))
     response = client.get("/api/v1/memberships", {"status": "bogus"})

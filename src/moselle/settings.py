@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "moselle.accounts.middleware.UserLanguageMiddleware",
     "moselle.accounts.middleware.StaffMfaMiddleware",
+    "moselle.core.middleware.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "moselle.urls"
