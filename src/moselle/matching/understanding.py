@@ -275,14 +275,17 @@ def read(text: str) -> Reading:
         if len(term.folded) <= SHORT_TERM and term.folded not in acronyms:
             continue  # "ai" in "j'ai", "it" in "it is": short terms count only as acronyms
         counted.add(key)
-        # A term that stands in the need as the term writes it (a word, or a compound that holds it) counts
-        # fully; one found only through stems ("training" -> "train") or with its words apart, as the words
-        # of a term of several words always are, counts half. (Counting several words found as written in
-        # full weighed them above single words and scored lower on the tuning set.)
+        # Each word of a term found in the need counts: a term that stands in the need as the term writes it
+        # (a word, or a compound that holds it) counts fully, one found only through stems ("training" ->
+        # "train") or with its words apart, as the words of a term of several words always are, counts half.
+        # So "supply chain" found counts as much as "logistics" written. (Counting the words of a term of
+        # several words a half each scored 0.809 on the tuning set and 0.918 on the dev set, a whole each 0.817
+        # and 0.921; counting them in full when written together weighed them above single words and scored
+        # lower.)
         written = term.folded in joined or (
             len(term.stems) == 1 and not _alternated(term.folded, term.lang).isdisjoint(tokens)
         )
-        weights[term.label] += vocab.specificity(term) * (1 + 0.5 * (len(term.stems) - 1)) * (1.0 if written else 0.5)
+        weights[term.label] += vocab.specificity(term) * len(term.stems) * (1.0 if written else 0.5)
         said = _said(term, tokens, written_as)
         if said and said not in evidence[term.label]:
             evidence[term.label].append(said)
