@@ -344,7 +344,7 @@ def weights_of(need: Need, reading: understanding.Reading) -> dict[str, float]:
     growing with the evidence, the square root of its odds: a label the text says outright in several
     terms (0.95: weight 4.4) counts well above one a single term names (0.63: 1.3), where the confidences
     themselves differ by a third. A label read with more evidence is more often the one the company meant
-    (on the tuning needs, 92% of the labels read at 0.95 or more are right, 38% of those at 0.6)."""
+    (on the tuning and dev needs, 92% of the labels read at 0.95 or more are right, 38% of those near 0.6)."""
     strongest = max(reading.labels.values(), default=0.0)
     # A label the text only hints at (a stem, a shared word) is left out when it says others outright.
     weights = {

@@ -181,7 +181,7 @@ def _bases(word: str, lang: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def _alternated(word: str, lang: str) -> frozenset[str]:
-    """The forms of ``word`` that change its end: "bakery" -> "bakeries", "bakeried"."""
+    """The forms of ``word`` that change its end: "supply" -> "supplies", "supplied"."""
     found = set()
     for one, other in ALTERNATIONS[lang]:
         for ending, replacement in ((one, other), (other, one)):
