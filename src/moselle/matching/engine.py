@@ -352,7 +352,7 @@ def weights_of(need: Need, reading: understanding.Reading) -> dict[str, float]:
         for label, confidence in reading.labels.items()
         if confidence >= HINT_SHARE * strongest
     }
-    chosen = max(1.0, *weights.values()) if weights else 1.0
+    chosen = max([1.0, *weights.values()])
     for name in need.technologies:
         weights[f"technology:{name}"] = chosen
     for name in need.sectors:

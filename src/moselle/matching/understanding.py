@@ -194,18 +194,13 @@ def _own_form(term: Term, tokens: list[str]) -> bool:
     """Whether the need writes the word of a one-word term in one of its forms, or as the start of a longer
     word ("roboter" holds "robot"): a stem shared by another word is not enough ("chiffres" is not
     "chiffrement", "mobile" not "mobility", "collaborateurs" not "collaboration")."""
-    word, endings = term.folded, INFLECTIONS[term.lang]
+    word = term.folded
     alternated = _alternated(word, term.lang)
-    for token in tokens:
-        if token.startswith(word) or token in alternated:
-            return True
-        for ending in endings:
-            if ending and not token.endswith(ending):
-                continue
-            base = token[: len(token) - len(ending)]
-            if any(word == base + other for other in endings):
-                return True
-    return False
+    bases = set(_bases(word, term.lang))
+    return any(
+        token.startswith(word) or token in alternated or not bases.isdisjoint(_bases(token, term.lang))
+        for token in tokens
+    )
 
 
 # Short function words that tell the three languages apart (an English "island" is not Iceland). None of
